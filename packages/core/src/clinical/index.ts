@@ -1,0 +1,4 @@
+export * from './guideline.ts';
+export * from './indicators.ts';
+export * from './bloodPressureClass.ts';
+export * from './bmiCategory.ts';
