@@ -114,3 +114,22 @@ export interface ProfileFact {
 }
 
 export type Role = 'member' | 'manager' | 'doctor' | 'operator' | 'admin';
+
+export interface StoredCondition extends ConditionInput {
+  id: string;
+  memberId: string;
+}
+
+export interface StoredMedication extends MedicationInput {
+  id: string;
+  memberId: string;
+}
+
+/** What the profile needs to know about the member themselves. */
+export interface ProfileMember {
+  memberId: string;
+  gender: 'male' | 'female' | 'other' | 'unknown';
+  birthDate: string | null;
+  /** IANA time zone, e.g. Asia/Shanghai: "separate days" and local windows are counted in it. */
+  timeZone: string;
+}
