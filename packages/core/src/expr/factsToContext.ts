@@ -78,7 +78,8 @@ const dottedName = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 function setFact(ctx: Context, root: GroupLayout, key: string, value: unknown): void {
   if (value === null || value === undefined) return;
-  if (!dottedName.test(key)) throw new TypeError(`fact key '${key}' is not a dotted name`);
+  // A key no condition could spell (e.g. `score.ckd-epi-2021`) is not in any schema: leave it out.
+  if (!dottedName.test(key)) return;
   const parts = key.split('.');
   let node = ctx;
   let layout = root;

@@ -1,0 +1,48 @@
+import type { Db } from './Db.ts';
+import init from './migrations/0001_init.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Ordered, append-only. A released migration is never edited: add a new one. */
+export const migrations: readonly Migration[] = [{ version: 1, name: 'init', sql: init }];
+
+// Any constant works: it only serialises concurrent migrators on one PostgreSQL server.
+const MIGRATION_LOCK = 7_172_026;
+
+/** Applies pending migrations, each in its own transaction; returns the versions applied. */
+export async function migrate(db: Db): Promise<number[]> {
+  await db.query(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  const applied: number[] = [];
+  for (const m of migrations) {
+    const done = await db.transaction(async (tx) => {
+      if (db.kind === 'postgres')
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      const { rows } = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
+        m.version,
+      ]);
+      if (rows.length > 0) return false;
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        m.version,
+        m.name,
+      ]);
+      return true;
+    });
+    if (done) applied.push(m.version);
+  }
+  return applied;
+}
+
+/** Our migrations hold no procedural code, so `;` at a line end separates statements. */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

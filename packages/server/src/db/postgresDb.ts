@@ -1,0 +1,53 @@
+import pg from 'pg';
+import type { Db, QueryResult, Queryable } from './Db.ts';
+
+// Keep int8/numeric as strings as pg does by default; SQL casts ids to text so both drivers agree.
+export class PostgresDb implements Db {
+  readonly kind = 'postgres' as const;
+
+  constructor(readonly pool: pg.Pool) {}
+
+  static open(
+    connectionString: string,
+    opts: { max?: number; searchPath?: string } = {},
+  ): PostgresDb {
+    const pool = new pg.Pool({
+      connectionString,
+      max: opts.max ?? 10,
+      ...(opts.searchPath ? { options: `-c search_path=${opts.searchPath}` } : {}),
+    });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined);
+    return new PostgresDb(pool);
+  }
+
+  async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
+    const r = await this.pool.query(sql, params as unknown[]);
+    return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const q: Queryable = {
+        query: async <R>(sql: string, params: readonly unknown[] = []) => {
+          const r = await client.query(sql, params as unknown[]);
+          return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+        },
+      };
+      const result = await fn(q);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
