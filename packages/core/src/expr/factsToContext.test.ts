@@ -113,7 +113,7 @@ describe('profileFactSchema', () => {
       "member.gender == 'female'",
       "stage == 'treatment'",
       "segment.lifecycle == 'new'",
-      'score.cvdRisk10y >= 10.0',
+      'score.china_par >= 10.0',
       "surgery.type == 'cardiac' && surgery.daysSince <= 30",
       'chemo.cycle == 3',
       "'antihypertensive' in medication.classes",

@@ -121,6 +121,12 @@ export async function ingestItems(
     t[field] += n;
   };
 
+  // One FHIR entry is one resource: when part of it is rejected (one half of a BP panel), none of it
+  // is stored, so nothing is ever half-written.
+  const entryOf = (ref: string): string | null => /^entry\[\d+\]/.exec(ref)?.[0] ?? null;
+  const rejectedEntries = new Set(
+    items.filter((i) => !i.ok && !i.skipped).map((i) => entryOf(i.ref)).filter((e): e is string => e !== null),
+  );
   const members: Located<MemberInput>[] = [];
   const observations: Located<ObservationInput>[] = [];
   const conditions: Located<ConditionInput>[] = [];
@@ -139,6 +145,17 @@ export async function ingestItems(
         count(type, 'rejected');
         opts.onItem?.(item.ref, 'rejected');
       }
+      continue;
+    }
+    const entry = entryOf(item.ref);
+    if (entry && rejectedEntries.has(entry)) {
+      report.rejected.push({
+        ref: item.ref,
+        sourceType: type,
+        issues: [{ path: entry, message: 'not stored: another part of the same entry was rejected' }],
+      });
+      count(type, 'rejected');
+      opts.onItem?.(item.ref, 'rejected');
       continue;
     }
     const r = item.record;

@@ -1,0 +1,12 @@
+export * from './state.ts';
+export * from './updateProfile.ts';
+export * from './redFlags.ts';
+export * from './trend.ts';
+export * from './localDay.ts';
+export { dailyTotalIndicators } from './derive/indicatorFacts.ts';
+export { egfrSeries } from './derive/kidney.ts';
+export { healthStageRule, diseaseTags, type HealthStage } from './derive/stage.ts';
+export { ageGroup, stepSegment } from './derive/segments.ts';
+export { targetRanges, type TargetRange } from './targets.ts';
+export { bpSettingOf } from './bloodPressureState.ts';
+export * from './report/index.ts';
