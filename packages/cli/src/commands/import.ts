@@ -34,9 +34,10 @@ import {
 import type { CliCommand, CliIo } from '../io.ts';
 import { repoRoot } from '../repoRoot.ts';
 
-const usage = `careloop import <file|folder>... [--member <member id or external ref>] [--json] [--max-errors N]
+const usage = `careloop import <file|folder>... [--member <member id or external ref>] [--schema <omh schema>] [--json] [--max-errors N]
   Imports FHIR R4 Bundles (.json), Open mHealth data points (.json, needs --member) and Apple Health
-  export.xml (streamed, needs --member). Every item is validated; the summary lists what was accepted,
+  export.xml (streamed, needs --member). --schema names the Open mHealth schema of bare bodies
+  (e.g. blood-pressure). Every item is validated; the summary lists what was accepted,
   what was a duplicate (re-importing adds nothing) and what was rejected, with reasons.
   Database: DATABASE_URL, or the embedded one in ./.careloop/pgdata.
 `;
@@ -76,6 +77,8 @@ export async function importFiles(
   files: readonly string[],
   opts: {
     member?: string | undefined;
+    /** Open mHealth schema of bare bodies (e.g. blood-pressure). */
+    schema?: string | undefined;
     care?: CareEngine | undefined;
     onFile?: (r: FileResult, i: number) => void;
     onItems?: (n: number) => void;
@@ -146,6 +149,9 @@ export async function importFiles(
               parseOpenMHealth(body, {
                 memberRef: opts.member,
                 ref: relative(process.cwd(), file),
+                ...(opts.schema ? { schema: opts.schema } : {}),
+                // Old schema versions let a body omit its time: it is then the time of import.
+                receivedAt: new Date().toISOString(),
               }),
             ),
           };
@@ -224,6 +230,7 @@ export const run: CliCommand = async (argv, io) => {
       allowPositionals: true,
       options: {
         member: { type: 'string' },
+        schema: { type: 'string' },
         json: { type: 'boolean' },
         'max-errors': { type: 'string' },
         help: { type: 'boolean' },
@@ -281,6 +288,7 @@ export const run: CliCommand = async (argv, io) => {
     if (!args.values.json) bar.start(files.length, 0, { file: '' });
     const results = await importFiles(db, files, {
       member: args.values.member,
+      schema: args.values.schema,
       care,
       onFile: (r, i) => bar.update(i + 1, { file: relative(io.cwd, r.file) }),
     });
