@@ -7,9 +7,9 @@ import type {
   ObservationInput,
   ProfileFact,
   StoredObservation,
-} from '../../../core/src/model/types.ts';
-import { parseFhirBundle } from '../../../core/src/ingest/index.ts';
-import { rebuildProfile } from '../../../core/src/profile/index.ts';
+} from '@careloop/core';
+import { parseFhirBundle } from '@careloop/core';
+import { rebuildProfile } from '@careloop/core';
 
 /**
  * `careloop eval synthea <folder>`: derives tags from each bundle's OBSERVATIONS ONLY (conditions and

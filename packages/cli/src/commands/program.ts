@@ -11,7 +11,7 @@ import {
   type CareProgram,
   type PreviewEntry,
   type PreviewFixture,
-} from '../../../core/src/programs/index.ts';
+} from '@careloop/core';
 
 const usageError = 2;
 

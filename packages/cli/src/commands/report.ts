@@ -5,7 +5,7 @@ import {
   interpretCheckupReport,
   type CheckupInterpretation,
   type InterpretedItem,
-} from '../../../core/src/profile/report/index.ts';
+} from '@careloop/core';
 
 const usageError = 2;
 

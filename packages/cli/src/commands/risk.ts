@@ -1,6 +1,6 @@
 import type { CliCommand, CliIo } from '../io.ts';
 // The core barrel will re-export risk; until then the risk barrel is imported directly.
-import { isRiskRejection, riskModels, type RiskModel } from '../../../core/src/risk/index.ts';
+import { isRiskRejection, riskModels, type RiskModel } from '@careloop/core';
 
 /** Bad usage, bad JSON and rejected inputs all exit 2 with the reason on stderr. */
 const usageError = 2;

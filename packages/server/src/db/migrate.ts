@@ -1,5 +1,6 @@
 import type { Db } from './Db.ts';
 import init from './migrations/0001_init.ts';
+import checkupReports from './migrations/0003_checkup_reports.ts';
 
 export interface Migration {
   version: number;
@@ -8,7 +9,10 @@ export interface Migration {
 }
 
 /** Ordered, append-only. A released migration is never edited: add a new one. */
-export const migrations: readonly Migration[] = [{ version: 1, name: 'init', sql: init }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'init', sql: init },
+  { version: 3, name: 'checkup_reports', sql: checkupReports },
+];
 
 // Any constant works: it only serialises concurrent migrators on one PostgreSQL server.
 const MIGRATION_LOCK = 7_172_026;

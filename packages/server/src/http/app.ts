@@ -17,6 +17,7 @@ import { fhirRoutes } from './routes/fhirRoutes.ts';
 import { ingestRoutes } from './routes/ingestRoutes.ts';
 import { metricsRoutes } from './routes/metricsRoutes.ts';
 import { opsRoutes } from './routes/opsRoutes.ts';
+import { reportRoutes } from './routes/reportRoutes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -153,6 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ingestRoutes);
   await app.register(metricsRoutes);
   await app.register(opsRoutes);
+  await app.register(reportRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (deps.webDir && existsSync(deps.webDir)) {
