@@ -29,6 +29,23 @@ function describeFact(f: ProfileFact): string {
   return `  ${f.key.padEnd(28)} ${value}${label}${rule}${ev}`;
 }
 
+/** Stable text of a fact: keys sorted, absent and null fields alike (jsonb reorders and drops nothing). */
+function canonical(v: unknown): string {
+  const norm = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(norm);
+    if (x && typeof x === 'object') {
+      return Object.fromEntries(
+        Object.entries(x as Record<string, unknown>)
+          .filter(([, y]) => y !== null && y !== undefined)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, y]) => [k, norm(y)]),
+      );
+    }
+    return x;
+  };
+  return JSON.stringify(norm(v));
+}
+
 /** Rebuilds everyone; returns per-member changes. The comparison is on the fact as a whole. */
 export async function rebuildAll(db: Db, now: Date): Promise<{ members: number; changedMembers: number; changes: Record<string, number> }> {
   const { rows } = await db.query<{ id: string }>(`SELECT id::text AS id FROM members ORDER BY id`);
@@ -36,14 +53,14 @@ export async function rebuildAll(db: Db, now: Date): Promise<{ members: number; 
   let changedMembers = 0;
   for (const { id } of rows) {
     await db.transaction(async (tx) => {
-      const before = new Map((await loadFacts(tx, id)).map((f) => [f.key, JSON.stringify(f)]));
+      const before = new Map((await loadFacts(tx, id)).map((f) => [f.key, canonical(f)]));
       const m = await tx.query<Record<string, unknown>>(
         `SELECT id::text AS id, external_ref, name, gender, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, time_zone, locale,
                 channel_preferences, consents, quiet_hours, created_at, last_interaction_at FROM members WHERE id = $1`,
         [id],
       );
       const update = await rebuildMember(tx, m.rows[0] as never, now);
-      const after = new Map(update.facts.map((f) => [f.key, JSON.stringify(f)]));
+      const after = new Map(update.facts.map((f) => [f.key, canonical(f)]));
       const changed = [...after].filter(([k, v]) => before.get(k) !== v).map(([k]) => k);
       const removed = [...before.keys()].filter((k) => !after.has(k));
       for (const k of [...changed, ...removed]) {
