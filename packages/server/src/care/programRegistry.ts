@@ -15,10 +15,15 @@ export class ProgramRegistry {
   readonly #byKey = new Map<string, CareProgram>();
   readonly #latest = new Map<string, CareProgram>();
   readonly #paused = new Set<string>();
+  #dir: string | null = null;
 
   add(program: CareProgram): void {
     this.#byKey.set(program.key, program);
     this.#latest.set(program.id, program);
+  }
+
+  get directory(): string | null {
+    return this.#dir;
   }
 
   latest(): CareProgram[] {
@@ -43,6 +48,7 @@ export class ProgramRegistry {
    * server keeps the last valid version of that program.
    */
   loadDirectory(dir: string): { loaded: string[]; issues: ProgramIssue[] } {
+    this.#dir = dir;
     const loaded: string[] = [];
     const issues: ProgramIssue[] = [];
     for (const name of readdirSync(dir).sort()) {
@@ -56,6 +62,26 @@ export class ProgramRegistry {
     }
     return { loaded, issues };
   }
+}
+
+export interface ReloadResult {
+  loaded: string[];
+  /** Programs whose file is now invalid: they keep running on their last valid version. */
+  kept: { id: string; version: string; file: string }[];
+  issues: ProgramIssue[];
+}
+
+/** Re-reads the directory the registry was loaded from (operators edit programs while it runs). */
+export function reloadPrograms(registry: ProgramRegistry): ReloadResult {
+  const dir = registry.directory;
+  if (!dir) return { loaded: [], kept: [], issues: [] };
+  const before = new Map(registry.latest().map((p) => [p.file, p]));
+  const { loaded, issues } = registry.loadDirectory(dir);
+  const failedFiles = new Set(issues.map((i) => i.file));
+  const kept = [...before.values()]
+    .filter((p) => failedFiles.has(p.file))
+    .map((p) => ({ id: p.id, version: p.version, file: p.file }));
+  return { loaded, kept, issues };
 }
 
 export function describeIssues(issues: readonly ProgramIssue[]): string {

@@ -32,11 +32,11 @@ export interface TestApp extends TestDb {
   ): Promise<LightMyRequestResponse>;
 }
 
-export async function openTestApp(opts: { now?: string } = {}): Promise<TestApp> {
+export async function openTestApp(opts: { now?: string; programsDir?: string } = {}): Promise<TestApp> {
   const t = await openTestDb();
   const clock = new ManualClock(opts.now ?? '2026-03-10T02:00:00Z');
   const registry = new ProgramRegistry();
-  const loaded = registry.loadDirectory(programsDir);
+  const loaded = registry.loadDirectory(opts.programsDir ?? programsDir);
   if (loaded.issues.length > 0)
     throw new Error(`programs failed to load: ${JSON.stringify(loaded.issues)}`);
   // Seeded randomness for experiment splits: reproducible tests.
