@@ -321,10 +321,16 @@ async function preview(args: string[], io: CliIo): Promise<number> {
   }
   let fixture: Fixture;
   try {
-    const raw = parsed.member.trimStart().startsWith('{')
-      ? parsed.member
-      : await readFile(resolve(io.cwd, parsed.member), 'utf8');
-    fixture = JSON.parse(raw) as Fixture;
+    const value = parsed.member.trimStart();
+    const isFile = !value.startsWith('{') && (await stat(resolve(io.cwd, value)).then((s) => s.isFile(), () => false));
+    if (value.startsWith('{')) fixture = JSON.parse(value) as Fixture;
+    else if (isFile) fixture = JSON.parse(await readFile(resolve(io.cwd, value), 'utf8')) as Fixture;
+    else {
+      // Not JSON and not a file: a member in the database (id or external reference).
+      const fromDb = await memberFixture(io, value);
+      if (typeof fromDb === 'string') return fail(io, `--member: ${fromDb}`);
+      fixture = fromDb;
+    }
   } catch (e) {
     return fail(io, `--member: ${(e as Error).message}`);
   }
@@ -373,3 +379,52 @@ export const run: CliCommand = async (argv, io) => {
       return usageError;
   }
 };
+
+/** A preview fixture from a stored member: their zone, locale, consents, medications and live facts. */
+async function memberFixture(io: CliIo, ref: string): Promise<Fixture | string> {
+  const { openDb, migrate, loadFacts } = await import('@careloop/server');
+  const db = await openDb({ databaseUrl: io.env.DATABASE_URL, dataDir: resolve(io.cwd, io.env.CARELOOP_DATA_DIR || '.careloop', 'pgdata') });
+  try {
+    await migrate(db);
+    const { rows } = await db.query<{
+      id: string;
+      name: string;
+      time_zone: string;
+      locale: 'zh-CN' | 'en';
+      birth_date: string | null;
+      consents: { channels?: Record<string, boolean>; marketing?: boolean };
+      quiet_hours: { start: string; end: string } | null;
+    }>(
+      `SELECT id::text AS id, name, time_zone, locale, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, consents, quiet_hours
+         FROM members WHERE id::text = $1 OR external_ref = $1`,
+      [ref],
+    );
+    const m = rows[0];
+    if (!m) return `no member '${ref}' in the database (and no such fixture file)`;
+    const meds = await db.query<{ id: string; name: string; rrule: string | null; dosage_text: string | null; status: string }>(
+      `SELECT id::text AS id, name, rrule, dosage_text, status FROM medications WHERE member_id = $1`,
+      [m.id],
+    );
+    await db.query(
+      `INSERT INTO audit_log (at, actor_roles, action, member_id, resource, outcome, reason) VALUES (now(), ARRAY['cli'], 'read:profile', $1, $2, 'permitted', 'careloop program preview (database access)')`,
+      [m.id, `member/${m.id}`],
+    );
+    const facts: Record<string, string | number | boolean | null> = {};
+    for (const f of await loadFacts(db, m.id)) facts[f.key] = f.value;
+    return {
+      member: {
+        name: m.name,
+        locale: m.locale,
+        timeZone: m.time_zone,
+        birthDate: m.birth_date,
+        medications: meds.rows.map((r) => ({ id: r.id, name: r.name, rrule: r.rrule, dosageText: r.dosage_text, status: r.status })),
+        channelConsent: (m.consents.channels ?? { 'in-app': true }) as never,
+        marketingConsent: m.consents.marketing ?? false,
+        quietHours: m.quiet_hours,
+      },
+      facts,
+    } as Fixture;
+  } finally {
+    await db.close();
+  }
+}
