@@ -20,7 +20,8 @@ export default defineConfig({
         test: {
           name: 'pglite',
           include: dbSuites,
-          exclude: [...external, '**/node_modules/**'],
+          // *.pg.test.ts need several real connections (multi-process workers): PostgreSQL only.
+          exclude: [...external, '**/*.pg.test.ts', '**/node_modules/**'],
           env: { CARELOOP_TEST_DB: 'pglite' },
           testTimeout: 60_000,
           hookTimeout: 120_000,
