@@ -10,3 +10,4 @@ export * from './delivery/index.ts';
 export * from './expr/index.ts';
 export * from './programs/index.ts';
 export * from './simulate/index.ts';
+export * from './habit/index.ts';

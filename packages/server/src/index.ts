@@ -15,3 +15,4 @@ export { ingestStream } from './ingest/ingestStream.ts';
 export { seedDemo, DEMO_SEED } from './seed/seedDemo.ts';
 export { hashPassword } from './auth/passwords.ts';
 export { rebuildMember, writeProfiles, loadFacts } from './storage/profileStore.ts';
+export { ingestBatches } from './ingest/ingestBatches.ts';

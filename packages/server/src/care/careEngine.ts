@@ -20,10 +20,23 @@ import {
   type TriggerFiring,
 } from '@careloop/core';
 import type { Db, Queryable } from '../db/Db.ts';
+import { recordTaskCompletions } from '../habit/recordTaskCompletions.ts';
 import { loadFacts, type MemberProfileUpdate } from '../storage/profileStore.ts';
 import { memberColumns, type MemberRow } from '../storage/rows.ts';
 import { dispatchMembers, type DispatchCounts } from './dispatcher.ts';
 import type { ProgramRegistry } from './programRegistry.ts';
+import {
+  defaultMissedWindowPolicy,
+  missedWindowVerdict,
+  type MissedWindowPolicy,
+} from './schedulerPolicy.ts';
+import {
+  claimDueTimers,
+  recordTimerOutcomes,
+  type DueTimer,
+  type TimerHandler,
+  type TimerOutcome,
+} from './schedulerTimers.ts';
 
 const DAY = 86_400_000;
 
@@ -33,6 +46,17 @@ export interface CareEngineOptions {
   random?: () => number;
   /** How far ahead schedule triggers are turned into durable timers. */
   planningHorizonDays?: number;
+  /** What a late timer does (skip a morning reminder found at night); see schedulerPolicy.ts. */
+  missedWindow?: MissedWindowPolicy;
+  /** Timer kinds beyond the program runner's own 'firing' and 'resume'. */
+  timerHandlers?: Readonly<Record<string, TimerHandler>>;
+}
+
+/** One claimed batch of timers (one transaction). */
+export interface TimerBatchResult {
+  claimed: number;
+  fired: number;
+  skipped: number;
 }
 
 interface EnrollmentRow {
@@ -57,11 +81,15 @@ export class CareEngine {
   readonly registry: ProgramRegistry;
   readonly #random: () => number;
   readonly #horizonMs: number;
+  readonly #missedWindow: MissedWindowPolicy;
+  readonly #timerHandlers: Readonly<Record<string, TimerHandler>>;
 
   constructor(opts: CareEngineOptions) {
     this.registry = opts.registry;
     this.#random = opts.random ?? Math.random;
     this.#horizonMs = (opts.planningHorizonDays ?? 8) * DAY;
+    this.#missedWindow = opts.missedWindow ?? defaultMissedWindowPolicy;
+    this.#timerHandlers = opts.timerHandlers ?? {};
   }
 
   /** Called inside the ingest transaction after profiles were updated. */
@@ -134,39 +162,40 @@ export class CareEngine {
   }
 
   /**
-   * Fires due timers, each exactly once: a timer is claimed with FOR UPDATE SKIP LOCKED and its
-   * effects are written in the same transaction that marks it fired.
+   * Fires due timers until none is left, each exactly once (see fireDueTimerBatch). Returns how
+   * many were claimed (fired or skipped by the missed-window policy).
    */
   async runDueTimers(db: Db, now: Date, batchSize = 200): Promise<number> {
-    let fired = 0;
+    let claimed = 0;
     for (;;) {
-      const n = await db.transaction(async (tx) => {
-        const { rows } = await tx.query<{
-          member_id: string;
-          id: string;
-          kind: string;
-          program_id: string | null;
-          payload: { firing?: TriggerFiring; flowId?: string; version?: string };
-        }>(
-          `SELECT member_id::text AS member_id, id::text AS id, kind, program_id, payload FROM timers
-            WHERE status = 'pending' AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-          [now.toISOString(), batchSize],
-        );
-        const touched = new Set<string>();
-        for (const t of rows) {
-          await this.#fireTimer(tx, t, now);
-          await tx.query(
-            `UPDATE timers SET status = 'fired', fired_at = $3 WHERE member_id = $1 AND id = $2`,
-            [t.member_id, t.id, now.toISOString()],
-          );
-          touched.add(t.member_id);
-        }
-        await dispatchMembers(tx, [...touched], now);
-        return rows.length;
-      });
-      fired += n;
-      if (n < batchSize) return fired;
+      const batch = await this.fireDueTimerBatch(db, now, batchSize);
+      claimed += batch.claimed;
+      if (batch.claimed < batchSize) return claimed;
     }
+  }
+
+  /**
+   * One transaction: claims up to batchSize due timers (FOR UPDATE SKIP LOCKED, so N workers take
+   * disjoint batches), runs each, writes its effects (keyed by idempotency keys) and marks it fired
+   * or skipped, then runs the contact policy for the members touched. A worker that dies mid-batch
+   * rolls all of it back; the timers are due again for the next worker.
+   */
+  async fireDueTimerBatch(db: Db, now: Date, batchSize = 200): Promise<TimerBatchResult> {
+    return db.transaction(async (tx) => {
+      const timers = await claimDueTimers(tx, now, batchSize);
+      const outcomes: (TimerOutcome & { memberId: string; id: string })[] = [];
+      const touched = new Set<string>();
+      for (const t of timers) {
+        const handler = this.#timerHandlers[t.kind];
+        const outcome = handler ? await handler(tx, t, now) : await this.#fireTimer(tx, t, now);
+        outcomes.push({ ...outcome, memberId: t.member_id, id: t.id });
+        if (outcome.status === 'fired') touched.add(t.member_id);
+      }
+      await recordTimerOutcomes(tx, outcomes, now);
+      await dispatchMembers(tx, [...touched], now);
+      const skipped = outcomes.filter((o) => o.status === 'skipped').length;
+      return { claimed: timers.length, fired: timers.length - skipped, skipped };
+    });
   }
 
   /** Re-decides messages whose deferral has come due. */
@@ -185,35 +214,45 @@ export class CareEngine {
     });
   }
 
-  async #fireTimer(
-    tx: Queryable,
-    t: {
-      member_id: string;
-      kind: string;
-      program_id: string | null;
-      payload: { firing?: TriggerFiring; flowId?: string };
-    },
-    now: Date,
-  ): Promise<void> {
-    if (!t.program_id) return;
+  async #fireTimer(tx: Queryable, t: DueTimer, now: Date): Promise<TimerOutcome> {
+    const noEffect = (why: string): TimerOutcome => ({ status: 'fired', outcome: why });
+    if (!t.program_id) return noEffect(`no handler for timer kind '${t.kind}'`);
     const member = await loadMember(tx, t.member_id);
     const enrollment = await loadEnrollment(tx, t.member_id, t.program_id);
-    if (!member || !enrollment || enrollment.status !== 'active') return;
+    if (!member) return noEffect('member not found');
+    if (!enrollment || enrollment.status !== 'active')
+      return noEffect(`not enrolled in ${t.program_id} (${enrollment?.status ?? 'no enrollment'})`);
     const program = this.registry.get(enrollment.program_id, enrollment.program_version);
-    if (!program || this.registry.isPaused(program.id)) return;
-    const facts = factValues(await loadFacts(tx, t.member_id));
-    const ctx = await this.#context(tx, member, facts, now);
+    if (!program)
+      return noEffect(`${enrollment.program_id}@${enrollment.program_version} is not loaded`);
+    if (this.registry.isPaused(program.id)) return noEffect(`${program.id} is paused`);
     const start =
       t.kind === 'resume' && t.payload.flowId
         ? { resume: t.payload.flowId }
         : t.payload.firing
           ? { firing: t.payload.firing }
           : null;
-    if (!start) return;
+    if (!start) return noEffect(`timer kind '${t.kind}' without a firing or flow`);
+    const facts = factValues(await loadFacts(tx, t.member_id));
+    const ctx = await this.#context(tx, member, facts, now);
+    const firing = 'firing' in start ? start.firing : null;
+    const triggerKind = firing
+      ? (program.triggers.find((tr) => tr.id === firing.triggerId)?.def.kind ?? null)
+      : null;
+    const verdict = missedWindowVerdict(
+      { triggerKind, dueAt: new Date(t.due_at), now, timeZone: member.time_zone },
+      this.#missedWindow,
+    );
+    if (verdict.action === 'skip') {
+      // Later occurrences are still planned: a long outage must not end the member's schedule.
+      await this.#plan(tx, t.member_id, program, enrollment.state, ctx, now);
+      return { status: 'skipped', outcome: verdict.reason };
+    }
     const run = runSteps(program, enrollment.state, start, ctx);
     await this.#applyEffects(tx, t.member_id, program, run.effects, now);
     await this.#plan(tx, t.member_id, program, run.state, ctx, now);
     await saveEnrollment(tx, t.member_id, program, run.state);
+    return { status: 'fired', outcome: run.skipped };
   }
 
   /** Returns whether a program handled a red flag (sent a red-flag message). */
@@ -458,11 +497,28 @@ export class CareEngine {
       ...new Set(obs.map((o) => o.indicator).filter((i): i is string => i !== null)),
     ];
     if (indicators.length === 0) return [];
-    const { rows } = await tx.query<{ program_id: string | null; step_id: string | null }>(
+    const { rows } = await tx.query<{
+      id: string;
+      points: number;
+      program_id: string | null;
+      step_id: string | null;
+    }>(
       `UPDATE tasks SET status = 'done', completed_at = $3
         WHERE member_id = $1 AND kind = 'member' AND status = 'open' AND completed_by->>'indicator' = ANY($2::text[])
-        RETURNING program_id, step_id`,
+        RETURNING id::text AS id, points, program_id, step_id`,
       [memberId, indicators, now.toISOString()],
+    );
+    // The reward is recorded in this transaction, so it is visible the moment the reading is.
+    await recordTaskCompletions(
+      tx,
+      memberId,
+      rows.map((r) => ({ taskId: r.id, points: r.points })),
+      now,
+      {
+        withReading: obs.some(
+          (o) => o.indicator !== null && (o.sourceKind === 'self' || o.sourceKind === 'device'),
+        ),
+      },
     );
     const events: ProgramEvent[] = [];
     for (const r of rows) {

@@ -1,6 +1,10 @@
 import type { Db } from './Db.ts';
 import init from './migrations/0001_init.ts';
+import ingestPath from './migrations/0002_ingest_path.ts';
 import checkupReports from './migrations/0003_checkup_reports.ts';
+import channels from './migrations/0004_channels.ts';
+import habit from './migrations/0005_habit.ts';
+import scheduler from './migrations/0006_scheduler.ts';
 
 export interface Migration {
   version: number;
@@ -11,7 +15,11 @@ export interface Migration {
 /** Ordered, append-only. A released migration is never edited: add a new one. */
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'init', sql: init },
+  { version: 2, name: 'ingest_path', sql: ingestPath },
   { version: 3, name: 'checkup_reports', sql: checkupReports },
+  { version: 4, name: 'channels', sql: channels },
+  { version: 5, name: 'habit', sql: habit },
+  { version: 6, name: 'scheduler', sql: scheduler },
 ];
 
 // Any constant works: it only serialises concurrent migrators on one PostgreSQL server.

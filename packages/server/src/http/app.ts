@@ -18,6 +18,8 @@ import { ingestRoutes } from './routes/ingestRoutes.ts';
 import { metricsRoutes } from './routes/metricsRoutes.ts';
 import { opsRoutes } from './routes/opsRoutes.ts';
 import { reportRoutes } from './routes/reportRoutes.ts';
+import { channelRoutes } from './routes/channelRoutes.ts';
+import { habitRoutes } from './routes/habitRoutes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -155,6 +157,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes);
   await app.register(opsRoutes);
   await app.register(reportRoutes);
+  await app.register(channelRoutes);
+  await app.register(habitRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (deps.webDir && existsSync(deps.webDir)) {

@@ -50,6 +50,15 @@ export async function updateProfilesFor(
   now: Date,
 ): Promise<MemberProfileUpdate[]> {
   if (memberIds.length === 0) return [];
+  // Two transactions updating one member's profile at once would each fold their items into the same
+  // old state and the later write would drop the earlier one's. Lock the members first (in id order,
+  // so two lockers never wait on each other crosswise), then read the state in a fresh statement:
+  // under READ COMMITTED that statement sees what the transaction we waited for committed.
+  // NO KEY UPDATE, not UPDATE: the observation inserts already hold KEY SHARE locks on these rows
+  // (their foreign key), and FOR UPDATE would deadlock two such transactions against each other.
+  await tx.query(`SELECT 1 FROM members WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [
+    memberIds,
+  ]);
   const { rows } = await tx.query<MemberRow & { state: ProfileState | null }>(
     `SELECT ${memberColumns('m.')}, s.state
        FROM members m LEFT JOIN profile_states s ON s.member_id = m.id

@@ -12,6 +12,8 @@ import { authorizeMember, auditMany } from '../../auth/access.ts';
 import { hasRole } from '../../auth/actor.ts';
 import { ingestItems } from '../../ingest/ingestItems.ts';
 import { dispatchMembers } from '../../care/dispatcher.ts';
+import { recordTaskCompletions } from '../../habit/recordTaskCompletions.ts';
+import { AwardView } from '../../habit/habitViews.ts';
 import { loadFacts } from '../../storage/profileStore.ts';
 import {
   iso,
@@ -714,14 +716,27 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           id: Type.String({ format: 'uuid' }),
           taskId: Type.String({ pattern: '^[0-9]+$' }),
         }),
-        response: { 200: TaskView },
+        response: {
+          200: Type.Evaluate(
+            Type.Intersect([
+              TaskView,
+              Type.Object({
+                award: Type.Union([AwardView, Type.Null()], {
+                  description:
+                    'what this completion earned, shown at once; null when nothing was completed now (already done, or a care-team task)',
+                }),
+              }),
+            ]),
+          ),
+        },
       },
     },
     async (req) => {
       const actor = requireActor(req);
       await access(req, req.params.id, 'write:task');
       const now = clock.now();
-      const row = await db.transaction(async (tx) => {
+      const { row, award } = await db.transaction(async (tx) => {
+        let award: AwardView | null = null;
         const { rows } = await tx.query<TaskRow>(
           `SELECT ${taskColumns} FROM tasks t WHERE t.member_id = $1 AND t.id = $2 FOR UPDATE`,
           [req.params.id, req.params.taskId],
@@ -747,15 +762,21 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
               req.params.id,
               now.toISOString(),
             ]);
+            award = await recordTaskCompletions(
+              tx,
+              req.params.id,
+              [{ taskId: t.id, points: t.points }],
+              now,
+            );
           }
         }
         const after = await tx.query<TaskRow>(
           `SELECT ${taskColumns} FROM tasks t WHERE t.member_id = $1 AND t.id = $2`,
           [req.params.id, t.id],
         );
-        return after.rows[0]!;
+        return { row: after.rows[0]!, award };
       });
-      return toTask(row);
+      return { ...toTask(row), award };
     },
   );
 

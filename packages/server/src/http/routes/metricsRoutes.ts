@@ -64,4 +64,36 @@ export const metricsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return engagementMetrics(db, { from, to, cohortFrom, cohortTo, now });
     },
   );
+
+  app.get(
+    '/metrics/segments',
+    {
+      schema: {
+        tags: ['metrics'],
+        summary: 'How many members carry each tag, stage and segment (aggregates only, for operators)',
+        querystring: Type.Object({
+          prefix: Type.Optional(Type.String({ pattern: '^[a-z_]+\\.?$', description: "fact family, e.g. 'tag.', 'segment.', 'stage'" })),
+        }),
+        response: {
+          200: Type.Object({
+            members: Type.Integer(),
+            facts: Type.Array(Type.Object({ key: Type.String(), value: Type.Unknown(), members: Type.Integer() })),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      requireRole(req, 'operator', 'admin', 'manager');
+      const prefix = req.query.prefix ?? null;
+      const total = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM members');
+      const { rows } = await db.query<{ key: string; value: unknown; members: number }>(
+        `SELECT key, value, count(*)::int AS members FROM profile_facts
+          WHERE (key LIKE 'tag.%' OR key LIKE 'segment.%' OR key = 'stage' OR key LIKE '%.class' OR key LIKE '%.category')
+            AND ($1::text IS NULL OR key LIKE $1 || '%')
+          GROUP BY key, value ORDER BY key, members DESC`,
+        [prefix],
+      );
+      return { members: total.rows[0]?.n ?? 0, facts: rows };
+    },
+  );
 };
