@@ -29,7 +29,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -47,7 +50,9 @@ export default tseslint.config(
             name,
             message: 'packages/core is pure: pass IO in from packages/server or packages/cli.',
           })),
-          patterns: [{ group: ['node:*'], message: 'packages/core must not import Node built-ins.' }],
+          patterns: [
+            { group: ['node:*'], message: 'packages/core must not import Node built-ins.' },
+          ],
         },
       ],
       'no-restricted-syntax': [

@@ -12,7 +12,11 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/core/src/**/*.test.ts', 'packages/cli/src/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: [
+            'packages/core/src/**/*.test.ts',
+            'packages/cli/src/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
           exclude: [...external, ...e2e, 'packages/cli/src/**/*.db.test.ts', '**/node_modules/**'],
         },
       },

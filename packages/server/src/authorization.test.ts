@@ -28,7 +28,9 @@ describe('authorization and audit', () => {
       ]),
     );
     expect(r.statusCode).toBe(200);
-    const ids = await t.db.query<{ id: string; external_ref: string }>(`SELECT id::text AS id, external_ref FROM members ORDER BY external_ref`);
+    const ids = await t.db.query<{ id: string; external_ref: string }>(
+      `SELECT id::text AS id, external_ref FROM members ORDER BY external_ref`,
+    );
     a = ids.rows.find((x) => x.external_ref === 'pa')!.id;
     b = ids.rows.find((x) => x.external_ref === 'pb')!.id;
     memberA = (await t.user('member-a', ['member'], a)).token;
@@ -36,7 +38,10 @@ describe('authorization and audit', () => {
     managerA = mgr.token;
     otherManager = (await t.user('manager-x', ['manager'])).token;
     operator = (await t.user('operator', ['operator'])).token;
-    await t.db.query(`INSERT INTO care_assignments (member_id, user_id, role) VALUES ($1, $2, 'manager')`, [a, mgr.id]);
+    await t.db.query(
+      `INSERT INTO care_assignments (member_id, user_id, role) VALUES ($1, $2, 'manager')`,
+      [a, mgr.id],
+    );
   });
   afterAll(async () => t?.close());
 
@@ -52,7 +57,11 @@ describe('authorization and audit', () => {
     const r = await t.call(memberA, 'GET', `/members/${a}/observations`);
     expect(r.statusCode).toBe(200);
     expect((r.json() as { observations: unknown[] }).observations).toHaveLength(2);
-    expect(await audit(a)).toContainEqual({ action: 'read:observations', outcome: 'permitted', reason: 'own record' });
+    expect(await audit(a)).toContainEqual({
+      action: 'read:observations',
+      outcome: 'permitted',
+      reason: 'own record',
+    });
   });
 
   it('refuses member A reading member B (403 problem+json) and audits the refusal', async () => {
@@ -72,20 +81,38 @@ describe('authorization and audit', () => {
     expect((await t.call(managerA, 'GET', `/members/${a}/profile`)).statusCode).toBe(200);
     expect((await t.call(managerA, 'GET', `/members/${b}/profile`)).statusCode).toBe(403);
     expect((await t.call(otherManager, 'GET', `/members/${a}/profile`)).statusCode).toBe(403);
-    const list = (await t.call(managerA, 'GET', '/members')).json() as { members: { id: string }[] };
+    const list = (await t.call(managerA, 'GET', '/members')).json() as {
+      members: { id: string }[];
+    };
     expect(list.members.map((m) => m.id)).toEqual([a]);
-    expect(((await t.call(otherManager, 'GET', '/members')).json() as { members: unknown[] }).members).toHaveLength(0);
+    expect(
+      ((await t.call(otherManager, 'GET', '/members')).json() as { members: unknown[] }).members,
+    ).toHaveLength(0);
     const rows = await audit(a);
-    expect(rows).toContainEqual({ action: 'read:profile', outcome: 'permitted', reason: 'assigned care team' });
-    expect(rows).toContainEqual({ action: 'read:profile', outcome: 'denied', reason: 'not assigned to this member' });
+    expect(rows).toContainEqual({
+      action: 'read:profile',
+      outcome: 'permitted',
+      reason: 'assigned care team',
+    });
+    expect(rows).toContainEqual({
+      action: 'read:profile',
+      outcome: 'denied',
+      reason: 'not assigned to this member',
+    });
     expect(rows).toContainEqual({ action: 'list:members', outcome: 'permitted', reason: 'listed' });
   });
 
   it('withdrawn consent to share with the care team closes the record to the manager', async () => {
-    await t.db.query(`UPDATE members SET consents = jsonb_set(consents, '{shareWithCareTeam}', 'false') WHERE id = $1`, [a]);
+    await t.db.query(
+      `UPDATE members SET consents = jsonb_set(consents, '{shareWithCareTeam}', 'false') WHERE id = $1`,
+      [a],
+    );
     expect((await t.call(managerA, 'GET', `/members/${a}/profile`)).statusCode).toBe(403);
     expect((await t.call(memberA, 'GET', `/members/${a}/profile`)).statusCode).toBe(200);
-    await t.db.query(`UPDATE members SET consents = jsonb_set(consents, '{shareWithCareTeam}', 'true') WHERE id = $1`, [a]);
+    await t.db.query(
+      `UPDATE members SET consents = jsonb_set(consents, '{shareWithCareTeam}', 'true') WHERE id = $1`,
+      [a],
+    );
   });
 
   it('keeps operators to aggregates', async () => {
@@ -102,8 +129,14 @@ describe('authorization and audit', () => {
   });
 
   it('rejects a wrong password with the same answer as an unknown user', async () => {
-    const wrong = await t.call(null, 'POST', '/auth/login', { username: 'member-a', password: 'nope' });
-    const unknown = await t.call(null, 'POST', '/auth/login', { username: 'nobody', password: 'nope' });
+    const wrong = await t.call(null, 'POST', '/auth/login', {
+      username: 'member-a',
+      password: 'nope',
+    });
+    const unknown = await t.call(null, 'POST', '/auth/login', {
+      username: 'nobody',
+      password: 'nope',
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.json()).toEqual(unknown.json());
@@ -116,7 +149,12 @@ describe('authorization and audit', () => {
   });
 
   it('only admins create users and assign care teams', async () => {
-    const r = await t.call(managerA, 'POST', '/users', { username: 'x-user', password: 'long-enough-password', displayName: 'x', roles: ['admin'] });
+    const r = await t.call(managerA, 'POST', '/users', {
+      username: 'x-user',
+      password: 'long-enough-password',
+      displayName: 'x',
+      roles: ['admin'],
+    });
     expect(r.statusCode).toBe(403);
   });
 });

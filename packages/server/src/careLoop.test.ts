@@ -99,7 +99,9 @@ describe('the care loop, end to end over HTTP', () => {
     expect(tag?.evidence.length).toBeGreaterThanOrEqual(2);
     expect(facts.find((f) => f.key === 'bp.class')?.value).toBe('grade-1');
     // Segments are queryable as aggregates, without exposing any one member to operators.
-    const seg = (await t.call(operator, 'GET', '/metrics/segments?prefix=tag.')).json() as { facts: { key: string; value: unknown; members: number }[] };
+    const seg = (await t.call(operator, 'GET', '/metrics/segments?prefix=tag.')).json() as {
+      facts: { key: string; value: unknown; members: number }[];
+    };
     expect(seg.facts).toContainEqual({ key: 'tag.hypertension', value: true, members: 1 });
     expect(seg.facts.every((f) => f.key.startsWith('tag.'))).toBe(true);
   });

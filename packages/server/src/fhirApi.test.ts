@@ -5,7 +5,8 @@ import { bpPanel, bundle, glucoseMgDl, patient } from './testing/fixtures.ts';
 describe('FHIR API and ingest validation', () => {
   let t: TestApp;
   let admin: string;
-  const count = async (table: string) => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+  const count = async (table: string) =>
+    (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
 
   beforeAll(async () => {
     t = await openTestApp();
@@ -27,11 +28,16 @@ describe('FHIR API and ingest validation', () => {
     b.entry.push(bpPanel('bad', 'p1', '2026-03-03T08:00:00+08:00', 900, 80));
     const r = await t.call(admin, 'POST', '/fhir', b, { 'content-type': 'application/fhir+json' });
     expect(r.statusCode).toBe(400);
-    const oo = r.json() as { resourceType: string; issue: { expression?: string[]; diagnostics?: string }[] };
+    const oo = r.json() as {
+      resourceType: string;
+      issue: { expression?: string[]; diagnostics?: string }[];
+    };
     expect(oo.resourceType).toBe('OperationOutcome');
     const issue = oo.issue.find((i) => i.diagnostics?.includes('900'));
     expect(issue?.expression?.[0]).toMatch(/^entry\[4\]/);
-    expect(issue?.diagnostics).toMatch(/Systolic blood pressure 900 .*outside the plausible range 40–300/);
+    expect(issue?.diagnostics).toMatch(
+      /Systolic blood pressure 900 .*outside the plausible range 40–300/,
+    );
     expect(await count('observations')).toBe(0);
     expect(await count('members')).toBe(0);
   });
@@ -43,9 +49,20 @@ describe('FHIR API and ingest validation', () => {
     expect(r.statusCode).toBe(200);
     const res = r.json() as { type: string; entry: { response: { status: string } }[] };
     expect(res.type).toBe('batch-response');
-    expect(res.entry.map((e) => e.response.status)).toEqual(['201 Created', '201 Created', '201 Created', '201 Created', '400 Bad Request']);
+    expect(res.entry.map((e) => e.response.status)).toEqual([
+      '201 Created',
+      '201 Created',
+      '201 Created',
+      '201 Created',
+      '400 Bad Request',
+    ]);
     expect(await count('observations')).toBe(5); // two panels → 4 halves, plus glucose
-    const g = await t.db.query<{ value: number; unit: string; original_value: number; original_unit: string }>(
+    const g = await t.db.query<{
+      value: number;
+      unit: string;
+      original_value: number;
+      original_unit: string;
+    }>(
       `SELECT value, unit, original_value, original_unit FROM observations WHERE indicator = 'glucose'`,
     );
     expect(g.rows[0]).toMatchObject({ unit: 'mmol/L', original_value: 99, original_unit: 'mg/dL' });
@@ -53,7 +70,9 @@ describe('FHIR API and ingest validation', () => {
   });
 
   it('adds nothing when the same data is sent again', async () => {
-    const r = await t.call(admin, 'POST', '/fhir', good(), { 'content-type': 'application/fhir+json' });
+    const r = await t.call(admin, 'POST', '/fhir', good(), {
+      'content-type': 'application/fhir+json',
+    });
     expect(r.statusCode).toBe(200);
     const res = r.json() as { entry: { response: { status: string } }[] };
     expect(res.entry.every((e) => e.response.status === '200 OK')).toBe(true);
@@ -61,16 +80,29 @@ describe('FHIR API and ingest validation', () => {
   });
 
   it('searches Observations by subject, code and date with paging', async () => {
-    const page1 = await t.call(admin, 'GET', '/fhir/Observation?subject=Patient/p1&code=http://loinc.org|8480-6&_count=1');
+    const page1 = await t.call(
+      admin,
+      'GET',
+      '/fhir/Observation?subject=Patient/p1&code=http://loinc.org|8480-6&_count=1',
+    );
     expect(page1.statusCode).toBe(200);
-    const b1 = page1.json() as { type: string; total: number; entry: { resource: { valueQuantity: { value: number; code: string } } }[]; link: { relation: string; url: string }[] };
+    const b1 = page1.json() as {
+      type: string;
+      total: number;
+      entry: { resource: { valueQuantity: { value: number; code: string } } }[];
+      link: { relation: string; url: string }[];
+    };
     expect(b1.type).toBe('searchset');
     expect(b1.total).toBe(2);
     expect(b1.entry[0]!.resource.valueQuantity).toMatchObject({ value: 132, code: 'mm[Hg]' });
     const next = b1.link.find((l) => l.relation === 'next')!.url;
     const page2 = await t.call(admin, 'GET', next.replace(/^https?:\/\/[^/]+/, ''));
     expect((page2.json() as typeof b1).entry[0]!.resource.valueQuantity.value).toBe(136);
-    const dated = await t.call(admin, 'GET', '/fhir/Observation?subject=p1&code=8480-6&date=ge2026-03-02');
+    const dated = await t.call(
+      admin,
+      'GET',
+      '/fhir/Observation?subject=p1&code=8480-6&date=ge2026-03-02',
+    );
     expect((dated.json() as typeof b1).total).toBe(1);
     const bad = await t.call(admin, 'GET', '/fhir/Observation?subject=p1&date=yesterday');
     expect(bad.statusCode).toBe(400);
@@ -78,17 +110,29 @@ describe('FHIR API and ingest validation', () => {
   });
 
   it('answers a non-Bundle with an OperationOutcome', async () => {
-    const r = await t.call(admin, 'POST', '/fhir', { resourceType: 'Patient' }, { 'content-type': 'application/fhir+json' });
+    const r = await t.call(
+      admin,
+      'POST',
+      '/fhir',
+      { resourceType: 'Patient' },
+      { 'content-type': 'application/fhir+json' },
+    );
     expect(r.statusCode).toBe(400);
     expect((r.json() as { resourceType: string }).resourceType).toBe('OperationOutcome');
-    const broken = await t.call(admin, 'POST', '/fhir', '{"resourceType": "Bundle",', { 'content-type': 'application/fhir+json' });
+    const broken = await t.call(admin, 'POST', '/fhir', '{"resourceType": "Bundle",', {
+      'content-type': 'application/fhir+json',
+    });
     expect(broken.statusCode).toBe(400);
   });
 
   it('answers malformed API input with problem+json naming the field', async () => {
     const { rows } = await t.db.query<{ id: string }>(`SELECT id::text AS id FROM members LIMIT 1`);
     const id = rows[0]!.id;
-    const r = await t.call(admin, 'POST', `/members/${id}/observations`, { readings: [{ indicator: 'sbp', value: 120, effectiveAt: '2026-03-01T00:00:00Z', clientId: 'x' }] });
+    const r = await t.call(admin, 'POST', `/members/${id}/observations`, {
+      readings: [
+        { indicator: 'sbp', value: 120, effectiveAt: '2026-03-01T00:00:00Z', clientId: 'x' },
+      ],
+    });
     expect(r.statusCode).toBe(400);
     expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
     const p = r.json() as { status: number; errors: { path: string; message: string }[] };
@@ -96,22 +140,53 @@ describe('FHIR API and ingest validation', () => {
     // A well-formed but implausible reading is rejected per item; the others are kept.
     const mixed = await t.call(admin, 'POST', `/members/${id}/observations`, {
       readings: [
-        { indicator: 'heart_rate', value: 72, unit: '/min', effectiveAt: '2026-03-01T00:00:00Z', clientId: 'hr-1' },
-        { indicator: 'heart_rate', value: 720, unit: '/min', effectiveAt: '2026-03-01T00:01:00Z', clientId: 'hr-2' },
-        { indicator: 'glucose', value: 5, unit: 'furlongs', effectiveAt: '2026-03-01T00:01:00Z', clientId: 'g-2' },
+        {
+          indicator: 'heart_rate',
+          value: 72,
+          unit: '/min',
+          effectiveAt: '2026-03-01T00:00:00Z',
+          clientId: 'hr-1',
+        },
+        {
+          indicator: 'heart_rate',
+          value: 720,
+          unit: '/min',
+          effectiveAt: '2026-03-01T00:01:00Z',
+          clientId: 'hr-2',
+        },
+        {
+          indicator: 'glucose',
+          value: 5,
+          unit: 'furlongs',
+          effectiveAt: '2026-03-01T00:01:00Z',
+          clientId: 'g-2',
+        },
       ],
     });
     expect(mixed.statusCode).toBe(200);
-    const rep = mixed.json() as { accepted: { observations: number }; rejected: { ref: string; issues: { path: string }[] }[] };
+    const rep = mixed.json() as {
+      accepted: { observations: number };
+      rejected: { ref: string; issues: { path: string }[] }[];
+    };
     expect(rep.accepted.observations).toBe(1);
-    expect(rep.rejected.map((x) => x.issues[0]!.path)).toEqual(['readings[1].value', 'readings[2].unit']);
+    expect(rep.rejected.map((x) => x.issues[0]!.path)).toEqual([
+      'readings[1].value',
+      'readings[2].unit',
+    ]);
   });
 
   it('publishes OpenAPI and health endpoints', async () => {
-    const spec = (await t.call(null, 'GET', '/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
+    const spec = (await t.call(null, 'GET', '/openapi.json')).json() as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/fhir', '/members/{id}/inbox', '/metrics/engagement']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/fhir', '/members/{id}/inbox', '/metrics/engagement']),
+    );
     expect((await t.call(null, 'GET', '/healthz')).statusCode).toBe(200);
-    expect(((await t.call(null, 'GET', '/readyz')).json() as { status: string }).status).toBe('ready');
+    expect(((await t.call(null, 'GET', '/readyz')).json() as { status: string }).status).toBe(
+      'ready',
+    );
   });
 });

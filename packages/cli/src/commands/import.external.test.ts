@@ -41,9 +41,20 @@ describe('careloop import on real outside data', () => {
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
       if (!text) continue;
-      const b = JSON.parse(text) as { entry: { resource: { resourceType: string; component?: { code: { coding: { code: string }[] } }[] } }[] };
+      const b = JSON.parse(text) as {
+        entry: {
+          resource: {
+            resourceType: string;
+            component?: { code: { coding: { code: string }[] } }[];
+          };
+        }[];
+      };
       for (const e of b.entry) {
-        if (e.resource.resourceType === 'Observation' && e.resource.component?.some((x) => x.code.coding.some((k) => k.code === '8480-6'))) panels++;
+        if (
+          e.resource.resourceType === 'Observation' &&
+          e.resource.component?.some((x) => x.code.coding.some((k) => k.code === '8480-6'))
+        )
+          panels++;
       }
     }
     expect(panels).toBeGreaterThan(100);
@@ -56,19 +67,38 @@ describe('careloop import on real outside data', () => {
       { indicator: 'sbp', n: panels, units: ['mm[Hg]'] },
     ]);
 
-    const rowsBefore = (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM observations`)).rows[0]!.n;
+    const rowsBefore = (
+      await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM observations`)
+    ).rows[0]!.n;
     const second = await importFiles(t.db, files, {});
     const again = second.reduce(
-      (a, r) => ({ obs: a.obs + r.report.accepted.observations + r.report.accepted.members + r.report.accepted.conditions + r.report.accepted.medications, dup: a.dup + r.report.duplicates }),
+      (a, r) => ({
+        obs:
+          a.obs +
+          r.report.accepted.observations +
+          r.report.accepted.members +
+          r.report.accepted.conditions +
+          r.report.accepted.medications,
+        dup: a.dup + r.report.duplicates,
+      }),
       { obs: 0, dup: 0 },
     );
     expect(again.obs).toBe(0);
-    expect(again.dup).toBe(total.accepted.members + total.accepted.observations + total.accepted.conditions + total.accepted.medications);
-    expect((await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM observations`)).rows[0]!.n).toBe(rowsBefore);
+    expect(again.dup).toBe(
+      total.accepted.members +
+        total.accepted.observations +
+        total.accepted.conditions +
+        total.accepted.medications,
+    );
+    expect(
+      (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM observations`)).rows[0]!.n,
+    ).toBe(rowsBefore);
   });
 
   it('imports the Apple Health export with counts per type', async () => {
-    const { rows } = await t.db.query<{ id: string }>(`SELECT id::text AS id FROM members ORDER BY external_ref LIMIT 1`);
+    const { rows } = await t.db.query<{ id: string }>(
+      `SELECT id::text AS id FROM members ORDER BY external_ref LIMIT 1`,
+    );
     const file = sharedData('apple-health-export', 'ashtom-hkimport', 'export.xml');
     const [r] = await importFiles(t.db, [file], { member: rows[0]!.id });
     expect(r!.error).toBeUndefined();
@@ -101,7 +131,18 @@ describe('careloop import on real outside data', () => {
       expect(c3.out()).toMatch(/need --member/);
       // With a member and the schema of a bare body, the same file imports.
       const c4 = capture(dir, { CARELOOP_DATA_DIR: join(dir, '.careloop') });
-      expect(await run([join(omh, 'test-data', files[0]!), '--member', 'demo-x', '--schema', 'blood-pressure:1.0'], c4.io)).toBe(0);
+      expect(
+        await run(
+          [
+            join(omh, 'test-data', files[0]!),
+            '--member',
+            'demo-x',
+            '--schema',
+            'blood-pressure:1.0',
+          ],
+          c4.io,
+        ),
+      ).toBe(0);
       expect(c4.out()).toMatch(/rejected: +2\b/); // systolic and diastolic: no member demo-x exists, each rejected and named
       expect(c4.out()).toMatch(/member 'demo-x' is not known/);
     } finally {

@@ -9,11 +9,26 @@ describe('careloop profile rebuild', () => {
   const now = new Date('2026-03-01T04:00:00Z');
   beforeAll(async () => {
     t = await openTestDb();
-    const population = generateDemoPopulation({ seed: 3, members: 6, start: new Date('2025-09-01T00:00:00Z'), end: new Date('2026-03-01T00:00:00Z') });
+    const population = generateDemoPopulation({
+      seed: 3,
+      members: 6,
+      start: new Date('2025-09-01T00:00:00Z'),
+      end: new Date('2026-03-01T00:00:00Z'),
+    });
     const items: IngestItemResult[] = population.flatMap((d) => [
-      { ok: true, ref: d.member.externalRef, record: { kind: 'member', value: d.member } } as IngestItemResult,
-      ...d.conditions.map((c) => ({ ok: true, ref: 'c', record: { kind: 'condition', value: c } }) as IngestItemResult),
-      ...d.observations.map((o) => ({ ok: true, ref: 'o', record: { kind: 'observation', value: o } }) as IngestItemResult),
+      {
+        ok: true,
+        ref: d.member.externalRef,
+        record: { kind: 'member', value: d.member },
+      } as IngestItemResult,
+      ...d.conditions.map(
+        (c) =>
+          ({ ok: true, ref: 'c', record: { kind: 'condition', value: c } }) as IngestItemResult,
+      ),
+      ...d.observations.map(
+        (o) =>
+          ({ ok: true, ref: 'o', record: { kind: 'observation', value: o } }) as IngestItemResult,
+      ),
     ]);
     await ingestItems({ db: t.db, clock: new ManualClock(now) }, items);
   });
@@ -26,10 +41,15 @@ describe('careloop profile rebuild', () => {
   });
 
   it('repairs a fact that drifted and reports it', async () => {
-    const { rows } = await t.db.query<{ member_id: string }>(`SELECT member_id::text AS member_id FROM profile_facts WHERE key = 'latest.sbp' LIMIT 1`);
+    const { rows } = await t.db.query<{ member_id: string }>(
+      `SELECT member_id::text AS member_id FROM profile_facts WHERE key = 'latest.sbp' LIMIT 1`,
+    );
     const memberId = rows[0]!.member_id;
     const before = (await loadFacts(t.db, memberId)).find((f) => f.key === 'latest.sbp')!;
-    await t.db.query(`UPDATE profile_facts SET value = '999'::jsonb WHERE member_id = $1 AND key = 'latest.sbp'`, [memberId]);
+    await t.db.query(
+      `UPDATE profile_facts SET value = '999'::jsonb WHERE member_id = $1 AND key = 'latest.sbp'`,
+      [memberId],
+    );
     const r = await rebuildAll(t.db, now);
     expect(r.changedMembers).toBe(1);
     expect(r.changes.latest).toBe(1);

@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ProfileFact } from '@careloop/core';
-import { loadFacts, migrate, openDb, rebuildMember, writeProfiles, type Db } from '@careloop/server';
+import {
+  loadFacts,
+  migrate,
+  openDb,
+  rebuildMember,
+  writeProfiles,
+  type Db,
+} from '@careloop/server';
 import type { CliCommand, CliIo } from '../io.ts';
 
 const usage = `careloop profile <member id or external ref> [--json]
@@ -13,7 +20,10 @@ careloop profile rebuild [--json]
 `;
 
 function openFromEnv(io: CliIo): Promise<Db> {
-  return openDb({ databaseUrl: io.env.DATABASE_URL, dataDir: resolve(io.cwd, io.env.CARELOOP_DATA_DIR || '.careloop', 'pgdata') });
+  return openDb({
+    databaseUrl: io.env.DATABASE_URL,
+    dataDir: resolve(io.cwd, io.env.CARELOOP_DATA_DIR || '.careloop', 'pgdata'),
+  });
 }
 
 function describeFact(f: ProfileFact): string {
@@ -23,7 +33,10 @@ function describeFact(f: ProfileFact): string {
   const ev = f.evidence.length
     ? `\n      evidence: ${f.evidence
         .slice(0, 5)
-        .map((e) => `${e.observationId ? `obs ${e.observationId} ` : ''}${e.code}=${e.value}${e.unit ? ` ${e.unit}` : ''} @ ${e.effectiveAt}`)
+        .map(
+          (e) =>
+            `${e.observationId ? `obs ${e.observationId} ` : ''}${e.code}=${e.value}${e.unit ? ` ${e.unit}` : ''} @ ${e.effectiveAt}`,
+        )
         .join('; ')}${f.evidence.length > 5 ? `; … ${f.evidence.length - 5} more` : ''}`
     : '';
   return `  ${f.key.padEnd(28)} ${value}${label}${rule}${ev}`;
@@ -47,7 +60,10 @@ function canonical(v: unknown): string {
 }
 
 /** Rebuilds everyone; returns per-member changes. The comparison is on the fact as a whole. */
-export async function rebuildAll(db: Db, now: Date): Promise<{ members: number; changedMembers: number; changes: Record<string, number> }> {
+export async function rebuildAll(
+  db: Db,
+  now: Date,
+): Promise<{ members: number; changedMembers: number; changes: Record<string, number> }> {
   const { rows } = await db.query<{ id: string }>(`SELECT id::text AS id FROM members ORDER BY id`);
   const changes: Record<string, number> = {};
   let changedMembers = 0;
@@ -68,7 +84,11 @@ export async function rebuildAll(db: Db, now: Date): Promise<{ members: number; 
         changes[family] = (changes[family] ?? 0) + 1;
       }
       if (changed.length + removed.length > 0) changedMembers++;
-      await writeProfiles(tx, [{ ...update, memberId: id, changedKeys: changed, removedKeys: removed }], now);
+      await writeProfiles(
+        tx,
+        [{ ...update, memberId: id, changedKeys: changed, removedKeys: removed }],
+        now,
+      );
     });
   }
   return { members: rows.length, changedMembers, changes };
@@ -77,7 +97,11 @@ export async function rebuildAll(db: Db, now: Date): Promise<{ members: number; 
 export const run: CliCommand = async (argv, io) => {
   let args;
   try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean' } } });
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, help: { type: 'boolean' } },
+    });
   } catch (err) {
     io.stderr(`careloop profile: ${(err as Error).message}\n${usage}`);
     return 2;
@@ -99,7 +123,8 @@ export const run: CliCommand = async (argv, io) => {
       if (args.values.json) io.stdout(JSON.stringify(r, null, 2) + '\n');
       else {
         io.stdout(`rebuilt ${r.members} member profiles; ${r.changedMembers} changed\n`);
-        for (const [family, n] of Object.entries(r.changes).sort((a, b) => b[1] - a[1])) io.stdout(`  ${family.padEnd(12)} ${n} facts changed\n`);
+        for (const [family, n] of Object.entries(r.changes).sort((a, b) => b[1] - a[1]))
+          io.stdout(`  ${family.padEnd(12)} ${n} facts changed\n`);
       }
       return 0;
     }

@@ -322,9 +322,15 @@ async function preview(args: string[], io: CliIo): Promise<number> {
   let fixture: Fixture;
   try {
     const value = parsed.member.trimStart();
-    const isFile = !value.startsWith('{') && (await stat(resolve(io.cwd, value)).then((s) => s.isFile(), () => false));
+    const isFile =
+      !value.startsWith('{') &&
+      (await stat(resolve(io.cwd, value)).then(
+        (s) => s.isFile(),
+        () => false,
+      ));
     if (value.startsWith('{')) fixture = JSON.parse(value) as Fixture;
-    else if (isFile) fixture = JSON.parse(await readFile(resolve(io.cwd, value), 'utf8')) as Fixture;
+    else if (isFile)
+      fixture = JSON.parse(await readFile(resolve(io.cwd, value), 'utf8')) as Fixture;
     else {
       // Not JSON and not a file: a member in the database (id or external reference).
       const fromDb = await memberFixture(io, value);
@@ -383,7 +389,10 @@ export const run: CliCommand = async (argv, io) => {
 /** A preview fixture from a stored member: their zone, locale, consents, medications and live facts. */
 async function memberFixture(io: CliIo, ref: string): Promise<Fixture | string> {
   const { openDb, migrate, loadFacts } = await import('@careloop/server');
-  const db = await openDb({ databaseUrl: io.env.DATABASE_URL, dataDir: resolve(io.cwd, io.env.CARELOOP_DATA_DIR || '.careloop', 'pgdata') });
+  const db = await openDb({
+    databaseUrl: io.env.DATABASE_URL,
+    dataDir: resolve(io.cwd, io.env.CARELOOP_DATA_DIR || '.careloop', 'pgdata'),
+  });
   try {
     await migrate(db);
     const { rows } = await db.query<{
@@ -401,7 +410,13 @@ async function memberFixture(io: CliIo, ref: string): Promise<Fixture | string> 
     );
     const m = rows[0];
     if (!m) return `no member '${ref}' in the database (and no such fixture file)`;
-    const meds = await db.query<{ id: string; name: string; rrule: string | null; dosage_text: string | null; status: string }>(
+    const meds = await db.query<{
+      id: string;
+      name: string;
+      rrule: string | null;
+      dosage_text: string | null;
+      status: string;
+    }>(
       `SELECT id::text AS id, name, rrule, dosage_text, status FROM medications WHERE member_id = $1`,
       [m.id],
     );
@@ -417,7 +432,13 @@ async function memberFixture(io: CliIo, ref: string): Promise<Fixture | string> 
         locale: m.locale,
         timeZone: m.time_zone,
         birthDate: m.birth_date,
-        medications: meds.rows.map((r) => ({ id: r.id, name: r.name, rrule: r.rrule, dosageText: r.dosage_text, status: r.status })),
+        medications: meds.rows.map((r) => ({
+          id: r.id,
+          name: r.name,
+          rrule: r.rrule,
+          dosageText: r.dosage_text,
+          status: r.status,
+        })),
         channelConsent: (m.consents.channels ?? { 'in-app': true }) as never,
         marketingConsent: m.consents.marketing ?? false,
         quietHours: m.quiet_hours,

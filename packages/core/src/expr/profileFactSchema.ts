@@ -63,8 +63,21 @@ export const profileFactSchema: FactSchema = {
   /** Risk and engagement scores (10-year CVD risk %, diabetes risk points, churn probability). */
   score: {
     map: {
-      ...fields('double', ['china_par', 'framingham_2008', 'findrisc', 'cdrs', 'ckd_epi_2021', 'churnRisk']).map,
-      ...fields('string', ['china_par_band', 'framingham_2008_band', 'findrisc_band', 'cdrs_band', 'ckd_epi_2021_band']).map,
+      ...fields('double', [
+        'china_par',
+        'framingham_2008',
+        'findrisc',
+        'cdrs',
+        'ckd_epi_2021',
+        'churnRisk',
+      ]).map,
+      ...fields('string', [
+        'china_par_band',
+        'framingham_2008_band',
+        'findrisc_band',
+        'cdrs_band',
+        'ckd_epi_2021_band',
+      ]).map,
     },
   },
   member: {

@@ -11,12 +11,22 @@ import { rebuildProfile } from './updateProfile.ts';
 describe('profile facts fit the condition schema', () => {
   it('turns every demo member profile into a condition context', () => {
     const end = new Date('2026-03-01T00:00:00Z');
-    const population = generateDemoPopulation({ seed: 7, members: 40, start: new Date(end.getTime() - 200 * 86_400_000), end });
+    const population = generateDemoPopulation({
+      seed: 7,
+      members: 40,
+      start: new Date(end.getTime() - 200 * 86_400_000),
+      end,
+    });
     let facts = 0;
     for (const [i, d] of population.entries()) {
       const memberId = `m${i}`;
       const update = rebuildProfile({
-        member: { memberId, gender: d.member.gender, birthDate: d.member.birthDate, timeZone: d.member.timeZone },
+        member: {
+          memberId,
+          gender: d.member.gender,
+          birthDate: d.member.birthDate,
+          timeZone: d.member.timeZone,
+        },
         observations: d.observations.map((o, j) => ({ ...o, id: `${i}-${j}`, memberId })),
         conditions: d.conditions.map((c, j) => ({ ...c, id: `c${i}-${j}`, memberId })),
         medications: d.medications.map((m, j) => ({ ...m, id: `d${i}-${j}`, memberId })),
@@ -25,7 +35,8 @@ describe('profile facts fit the condition schema', () => {
       facts += update.facts.length;
       expect(() => factsToContext(update.facts)).not.toThrow();
       const ctx = factsToContext(update.facts) as { tag?: Record<string, unknown> };
-      if (update.facts.some((f) => f.key === 'tag.hypertension' && f.value === true)) expect(ctx.tag?.hypertension).toBe(true);
+      if (update.facts.some((f) => f.key === 'tag.hypertension' && f.value === true))
+        expect(ctx.tag?.hypertension).toBe(true);
     }
     expect(facts).toBeGreaterThan(40 * 10);
   });

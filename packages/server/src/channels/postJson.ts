@@ -23,7 +23,7 @@ export async function postJson(
     res = await fetch(url, {
       method: 'POST',
       headers,
-      body,
+      body: body as BodyInit,
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });

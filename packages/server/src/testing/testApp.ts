@@ -32,7 +32,9 @@ export interface TestApp extends TestDb {
   ): Promise<LightMyRequestResponse>;
 }
 
-export async function openTestApp(opts: { now?: string; programsDir?: string } = {}): Promise<TestApp> {
+export async function openTestApp(
+  opts: { now?: string; programsDir?: string } = {},
+): Promise<TestApp> {
   const t = await openTestDb();
   const clock = new ManualClock(opts.now ?? '2026-03-10T02:00:00Z');
   const registry = new ProgramRegistry();

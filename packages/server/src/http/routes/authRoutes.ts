@@ -185,15 +185,13 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         `INSERT INTO users (username, password_hash, display_name, roles, member_id) VALUES ($1, $2, $3, $4, $5) RETURNING id::text AS id`,
         [b.username, await hashPassword(b.password), b.displayName, b.roles, b.memberId ?? null],
       );
-      return reply
-        .status(201)
-        .send({
-          id: rows[0]!.id,
-          username: b.username,
-          displayName: b.displayName,
-          roles: b.roles,
-          memberId: b.memberId ?? null,
-        });
+      return reply.status(201).send({
+        id: rows[0]!.id,
+        username: b.username,
+        displayName: b.displayName,
+        roles: b.roles,
+        memberId: b.memberId ?? null,
+      });
     },
   );
 

@@ -165,17 +165,15 @@ export const fhirRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ),
           );
       }
-      return reply
-        .type(fhirJson)
-        .send(
-          toFhirPatient({
-            id: m.id,
-            externalRef: m.external_ref,
-            name: m.name,
-            gender: m.gender,
-            birthDate: m.birth_date ? String(m.birth_date) : null,
-          }),
-        );
+      return reply.type(fhirJson).send(
+        toFhirPatient({
+          id: m.id,
+          externalRef: m.external_ref,
+          name: m.name,
+          gender: m.gender,
+          birthDate: m.birth_date ? String(m.birth_date) : null,
+        }),
+      );
     },
   );
 

@@ -70,14 +70,22 @@ export const metricsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['metrics'],
-        summary: 'How many members carry each tag, stage and segment (aggregates only, for operators)',
+        summary:
+          'How many members carry each tag, stage and segment (aggregates only, for operators)',
         querystring: Type.Object({
-          prefix: Type.Optional(Type.String({ pattern: '^[a-z_]+\\.?$', description: "fact family, e.g. 'tag.', 'segment.', 'stage'" })),
+          prefix: Type.Optional(
+            Type.String({
+              pattern: '^[a-z_]+\\.?$',
+              description: "fact family, e.g. 'tag.', 'segment.', 'stage'",
+            }),
+          ),
         }),
         response: {
           200: Type.Object({
             members: Type.Integer(),
-            facts: Type.Array(Type.Object({ key: Type.String(), value: Type.Unknown(), members: Type.Integer() })),
+            facts: Type.Array(
+              Type.Object({ key: Type.String(), value: Type.Unknown(), members: Type.Integer() }),
+            ),
           }),
         },
       },

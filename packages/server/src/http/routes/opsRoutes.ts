@@ -79,16 +79,14 @@ export const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       requireRole(req, 'operator', 'admin', 'manager', 'doctor');
       return {
-        programs: care.registry
-          .latest()
-          .map((p) => ({
-            id: p.id,
-            version: p.version,
-            category: p.category,
-            title: p.title,
-            description: p.description,
-            paused: care.registry.isPaused(p.id),
-          })),
+        programs: care.registry.latest().map((p) => ({
+          id: p.id,
+          version: p.version,
+          category: p.category,
+          title: p.title,
+          description: p.description,
+          paused: care.registry.isPaused(p.id),
+        })),
       };
     },
   );
@@ -121,7 +119,8 @@ export const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['programs'],
-        summary: 'Re-read the programs folder; an invalid file is reported with file:line and its program keeps its last valid version',
+        summary:
+          'Re-read the programs folder; an invalid file is reported with file:line and its program keeps its last valid version',
       },
     },
     async (req) => {
@@ -136,16 +135,29 @@ export const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['programs'],
-        summary: 'Enrol a member in a program by hand (care team or operator), whatever its entry criteria say',
+        summary:
+          'Enrol a member in a program by hand (care team or operator), whatever its entry criteria say',
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        body: Type.Object({ programId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { programId: Type.String({ minLength: 1 }) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (req, reply) => {
       requireRole(req, 'manager', 'doctor', 'admin');
-      await authorizeMember(db, { actor: req.actor, memberId: req.params.id, action: 'write:enrollment', requestId: req.id, now: clock.now() });
+      await authorizeMember(db, {
+        actor: req.actor,
+        memberId: req.params.id,
+        action: 'write:enrollment',
+        requestId: req.id,
+        now: clock.now(),
+      });
       const program = care.registry.get(req.body.programId);
-      if (!program) throw badRequest(`no program '${req.body.programId}'`, [{ path: 'body.programId', message: 'unknown program' }]);
+      if (!program)
+        throw badRequest(`no program '${req.body.programId}'`, [
+          { path: 'body.programId', message: 'unknown program' },
+        ]);
       const now = clock.now();
       const state = createEnrollment(program, now);
       const { rowCount } = await db.query(
@@ -156,7 +168,12 @@ export const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
          WHERE program_enrollments.status <> 'active'`,
         [req.params.id, program.id, program.version, JSON.stringify(state), now.toISOString()],
       );
-      return reply.status(rowCount > 0 ? 201 : 200).send({ memberId: req.params.id, programId: program.id, version: program.version, status: 'active' });
+      return reply.status(rowCount > 0 ? 201 : 200).send({
+        memberId: req.params.id,
+        programId: program.id,
+        version: program.version,
+        status: 'active',
+      });
     },
   );
 
@@ -165,14 +182,23 @@ export const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['programs'],
-        summary: 'End a member\'s enrolment (care team or operator), with a reason',
+        summary: "End a member's enrolment (care team or operator), with a reason",
         params: Type.Object({ id: Type.String({ format: 'uuid' }), programId: Type.String() }),
-        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (req) => {
       requireRole(req, 'manager', 'doctor', 'admin');
-      await authorizeMember(db, { actor: req.actor, memberId: req.params.id, action: 'write:enrollment', requestId: req.id, now: clock.now() });
+      await authorizeMember(db, {
+        actor: req.actor,
+        memberId: req.params.id,
+        action: 'write:enrollment',
+        requestId: req.id,
+        now: clock.now(),
+      });
       const now = clock.now();
       const { rowCount } = await db.query(
         `UPDATE program_enrollments SET status = 'exited', exited_at = $3, exit_reason = $4,
@@ -181,17 +207,39 @@ export const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         [req.params.id, req.params.programId, now.toISOString(), req.body.reason],
       );
       if (rowCount === 0) throw notFound(`no active enrolment in '${req.params.programId}'`);
-      await db.query(`UPDATE timers SET status = 'cancelled' WHERE member_id = $1 AND program_id = $2 AND status = 'pending'`, [req.params.id, req.params.programId]);
+      await db.query(
+        `UPDATE timers SET status = 'cancelled' WHERE member_id = $1 AND program_id = $2 AND status = 'pending'`,
+        [req.params.id, req.params.programId],
+      );
       return { memberId: req.params.id, programId: req.params.programId, status: 'exited' };
     },
   );
 
   app.get(
     '/members/:id/enrollments',
-    { schema: { tags: ['programs'], summary: "A member's program enrolments", params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } },
+    {
+      schema: {
+        tags: ['programs'],
+        summary: "A member's program enrolments",
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+      },
+    },
     async (req) => {
-      await authorizeMember(db, { actor: req.actor, memberId: req.params.id, action: 'read:enrollments', requestId: req.id, now: clock.now() });
-      const { rows } = await db.query<{ program_id: string; program_version: string; status: string; enrolled_at: Date; exited_at: Date | null; exit_reason: string | null }>(
+      await authorizeMember(db, {
+        actor: req.actor,
+        memberId: req.params.id,
+        action: 'read:enrollments',
+        requestId: req.id,
+        now: clock.now(),
+      });
+      const { rows } = await db.query<{
+        program_id: string;
+        program_version: string;
+        status: string;
+        enrolled_at: Date;
+        exited_at: Date | null;
+        exit_reason: string | null;
+      }>(
         `SELECT program_id, program_version, status, enrolled_at, exited_at, exit_reason FROM program_enrollments WHERE member_id = $1 ORDER BY enrolled_at`,
         [req.params.id],
       );

@@ -14,7 +14,11 @@ function ageOn(birthDate: string | null, on: Date): number | null {
   if (!birthDate) return null;
   const b = new Date(`${birthDate}T00:00:00Z`);
   let age = on.getUTCFullYear() - b.getUTCFullYear();
-  if (on.getUTCMonth() < b.getUTCMonth() || (on.getUTCMonth() === b.getUTCMonth() && on.getUTCDate() < b.getUTCDate())) age--;
+  if (
+    on.getUTCMonth() < b.getUTCMonth() ||
+    (on.getUTCMonth() === b.getUTCMonth() && on.getUTCDate() < b.getUTCDate())
+  )
+    age--;
   return age;
 }
 
@@ -33,7 +37,11 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             clientId: Type.String({ minLength: 1, maxLength: 200 }),
-            report: Type.Union([Type.String({ minLength: 1 }), Type.Object({}, { additionalProperties: true }), Type.Array(Type.Unknown())]),
+            report: Type.Union([
+              Type.String({ minLength: 1 }),
+              Type.Object({}, { additionalProperties: true }),
+              Type.Array(Type.Unknown()),
+            ]),
             date: Type.Optional(Type.String({ format: 'date' })),
           },
           { additionalProperties: false },
@@ -42,16 +50,32 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const memberId = req.params.id;
-      await authorizeMember(db, { actor: req.actor, memberId, action: 'write:report', requestId: req.id, now: clock.now() });
+      await authorizeMember(db, {
+        actor: req.actor,
+        memberId,
+        action: 'write:report',
+        requestId: req.id,
+        now: clock.now(),
+      });
       const existing = await db.query<{ interpretation: unknown; id: string }>(
         `SELECT id::text AS id, interpretation FROM checkup_reports WHERE member_id = $1 AND client_id = $2`,
         [memberId, req.body.clientId],
       );
-      if (existing.rows[0]) return { reportId: existing.rows[0].id, duplicate: true, interpretation: existing.rows[0].interpretation };
+      if (existing.rows[0])
+        return {
+          reportId: existing.rows[0].id,
+          duplicate: true,
+          interpretation: existing.rows[0].interpretation,
+        };
 
       const parsed = parseCheckupReport(req.body.report);
       if (parsed.items.length === 0) {
-        throw badRequest('no report items could be read', parsed.issues.length > 0 ? parsed.issues.map((i) => ({ ...i, path: `body.report${i.path ? `.${i.path}` : ''}` })) : [{ path: 'body.report', message: 'no items' }]);
+        throw badRequest(
+          'no report items could be read',
+          parsed.issues.length > 0
+            ? parsed.issues.map((i) => ({ ...i, path: `body.report${i.path ? `.${i.path}` : ''}` }))
+            : [{ path: 'body.report', message: 'no items' }],
+        );
       }
       const member = await db.query<{ gender: string; birth_date: string | null }>(
         `SELECT gender, to_char(birth_date, 'YYYY-MM-DD') AS birth_date FROM members WHERE id = $1`,
@@ -101,28 +125,67 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
         });
       }
-      const ingest = await ingestItems({ db, clock, care }, items, { allowedMemberIds: [memberId] });
+      const ingest = await ingestItems({ db, clock, care }, items, {
+        allowedMemberIds: [memberId],
+      });
       const { rows } = await db.query<{ id: string }>(
         `INSERT INTO checkup_reports (member_id, client_id, report_date, received_at, format, parsed, interpretation)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (member_id, client_id) DO NOTHING RETURNING id::text AS id`,
-        [memberId, req.body.clientId, date, now.toISOString(), parsed.format, JSON.stringify(parsed), JSON.stringify(interpretation)],
+        [
+          memberId,
+          req.body.clientId,
+          date,
+          now.toISOString(),
+          parsed.format,
+          JSON.stringify(parsed),
+          JSON.stringify(interpretation),
+        ],
       );
-      await care.onEvent(db, memberId, { kind: 'report', at: now.toISOString(), ...(rows[0] ? { reportId: rows[0].id } : {}) }, now);
+      await care.onEvent(
+        db,
+        memberId,
+        { kind: 'report', at: now.toISOString(), ...(rows[0] ? { reportId: rows[0].id } : {}) },
+        now,
+      );
       return { reportId: rows[0]?.id ?? null, duplicate: false, interpretation, ingest };
     },
   );
 
   app.get(
     '/members/:id/reports',
-    { schema: { tags: ['reports'], summary: "The member's checkup reports with their interpretation", params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } },
+    {
+      schema: {
+        tags: ['reports'],
+        summary: "The member's checkup reports with their interpretation",
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+      },
+    },
     async (req) => {
-      await authorizeMember(db, { actor: req.actor, memberId: req.params.id, action: 'read:reports', requestId: req.id, now: clock.now() });
-      const { rows } = await db.query<{ id: string; report_date: string | null; format: string; interpretation: unknown }>(
+      await authorizeMember(db, {
+        actor: req.actor,
+        memberId: req.params.id,
+        action: 'read:reports',
+        requestId: req.id,
+        now: clock.now(),
+      });
+      const { rows } = await db.query<{
+        id: string;
+        report_date: string | null;
+        format: string;
+        interpretation: unknown;
+      }>(
         `SELECT id::text AS id, to_char(report_date, 'YYYY-MM-DD') AS report_date, format, interpretation FROM checkup_reports
           WHERE member_id = $1 ORDER BY report_date DESC NULLS LAST, id DESC`,
         [req.params.id],
       );
-      return { reports: rows.map((r) => ({ id: r.id, date: r.report_date, format: r.format, interpretation: r.interpretation })) };
+      return {
+        reports: rows.map((r) => ({
+          id: r.id,
+          date: r.report_date,
+          format: r.format,
+          interpretation: r.interpretation,
+        })),
+      };
     },
   );
 };
