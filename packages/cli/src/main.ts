@@ -16,6 +16,18 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: Cli
     summary: 'compute a risk score: careloop risk <model> --json <inputs>',
     load: () => import('./commands/risk.ts'),
   },
+  profile: {
+    summary: "show a member's profile with evidence, or rebuild every profile",
+    load: () => import('./commands/profile.ts'),
+  },
+  report: {
+    summary: 'interpret a checkup report (FHIR, CSV or JSON table)',
+    load: () => import('./commands/report.ts'),
+  },
+  eval: {
+    summary: "eval synthea <folder>: derived tags against the bundles' Conditions",
+    load: () => import('./commands/evalSynthea.ts'),
+  },
   program: {
     summary: 'validate or preview care programs',
     load: () => import('./commands/program.ts'),
@@ -32,6 +44,10 @@ export function registerCommand(
   load: () => Promise<{ run: CliCommand }>,
 ): void {
   commands[name] = { summary, load };
+}
+
+export function commandNames(): string[] {
+  return Object.keys(commands);
 }
 
 function usage(): string {
