@@ -7,12 +7,15 @@ const benches: Record<string, () => Promise<{ main(): Promise<void> }>> = {
   ingest: () => import('./ingest.ts'),
   profile: () => import('./profile.ts'),
   decide: () => import('./decide.ts'),
+  dispatch: () => import('./dispatch.ts'),
 };
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in benches));
 if (unknown.length > 0) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(benches).join(', ')}`);
+  console.error(
+    `unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(benches).join(', ')}`,
+  );
   process.exit(2);
 }
 for (const name of wanted.length > 0 ? wanted : Object.keys(benches)) {

@@ -3,7 +3,7 @@
  * processes, a random worker SIGKILLed and restarted again and again until every timer has fired;
  * then the database must show every timer fired exactly once and every effect exactly once.
  *
- *   npx tsx scripts/killTest.ts [--timers 100000] [--workers 4] [--kill-every-ms 1500]
+ *   npx tsx scripts/killTest.ts [--timers 100000] [--workers 4] [--kill-every-ms 1500] [--kill-every-fired 0]
  *                               [--max-seconds 900] [--batch 200] [--effect-ms 0] [--keep]
  *
  * Two kinds of timer, mixed: `kill-test-probe` (its handler appends one row to kill_test_effects,
@@ -26,7 +26,10 @@ import type { TimerHandler } from '../packages/server/src/care/schedulerTimers.t
 export interface KillTestOptions {
   timers: number;
   workers: number;
+  /** Kill a worker this often (0 = never by time)… */
   killEveryMs: number;
+  /** …or whenever this many more timers have fired (0 = never by progress): steady under load. */
+  killEveryFired: number;
   maxSeconds: number;
   batch: number;
   /** Extra time each probe effect takes (pg_sleep): keeps batches open so kills land mid-batch. */
@@ -110,6 +113,8 @@ async function workerMain(
   });
   const stop = new AbortController();
   process.once('SIGTERM', () => stop.abort());
+  // A parent that died (or was killed) leaves no orphan workers behind.
+  process.once('disconnect', () => process.exit(0));
   await runWorker({
     db,
     clock: systemClock,
@@ -125,6 +130,8 @@ async function workerMain(
     onError: (err) => process.stderr.write(`worker ${process.pid}: ${String(err)}\n`),
   });
   await db.close();
+  // The IPC channel would keep this process alive after a graceful stop.
+  process.disconnect?.();
 }
 
 async function setUp(db: PostgresDb, o: KillTestOptions, program: CareProgram): Promise<void> {
@@ -250,6 +257,7 @@ export async function runKillTest(o: KillTestOptions): Promise<KillTestResult> {
 
     const deadline = started + o.maxSeconds * 1000;
     let lastKill = performance.now();
+    let firedAtLastKill = 0;
     let pending = o.timers;
     while (pending > 0) {
       if (performance.now() > deadline) throw new Error(`gave up after ${o.maxSeconds} s`);
@@ -261,7 +269,11 @@ export async function runKillTest(o: KillTestOptions): Promise<KillTestResult> {
       // Only workers that have committed work are killed, so kills cannot starve the run; each
       // such worker is most likely inside its next batch when the kill lands.
       const live = [...children].filter(([, c]) => working.has(c));
-      if (pending > 0 && live.length > 0 && performance.now() - lastKill >= o.killEveryMs) {
+      const fired = o.timers - pending;
+      const due =
+        (o.killEveryMs > 0 && performance.now() - lastKill >= o.killEveryMs) ||
+        (o.killEveryFired > 0 && fired - firedAtLastKill >= o.killEveryFired);
+      if (pending > 0 && live.length > 0 && due) {
         const [slot, victim] = live[Math.floor(Math.random() * live.length)]!;
         working.delete(victim);
         if (victim.pid) {
@@ -275,18 +287,25 @@ export async function runKillTest(o: KillTestOptions): Promise<KillTestResult> {
           start(slot);
         }
         lastKill = performance.now();
+        firedAtLastKill = fired;
         o.log(
           `  ${((performance.now() - started) / 1000).toFixed(1)} s: ${o.timers - pending} fired, ${pending} pending; killed worker ${victim.pid} (kill ${kills})`,
         );
       }
     }
+    // Graceful stop (the batch in flight finishes); a worker that does not exit in 10 s is killed.
     for (const c of children.values()) c.kill('SIGTERM');
     await Promise.all(
       [...children.values()].map(
         (c) =>
-          new Promise<void>((r) =>
-            c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r()),
-          ),
+          new Promise<void>((r) => {
+            if (c.exitCode !== null || c.signalCode !== null) return r();
+            const force = setTimeout(() => c.kill('SIGKILL'), 10_000);
+            c.once('exit', () => {
+              clearTimeout(force);
+              r();
+            });
+          }),
       ),
     );
     children.clear();
@@ -349,7 +368,8 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   const result = await runKillTest({
     timers,
     workers: arg(argv, '--workers', 4),
-    killEveryMs: arg(argv, '--kill-every-ms', 1500),
+    killEveryMs: arg(argv, '--kill-every-ms', 1500, 0),
+    killEveryFired: arg(argv, '--kill-every-fired', 0, 0),
     maxSeconds: arg(argv, '--max-seconds', 900),
     batch: arg(argv, '--batch', 200),
     effectMs: arg(argv, '--effect-ms', 0, 0),

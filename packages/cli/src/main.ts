@@ -28,6 +28,10 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: Cli
     summary: "eval synthea <folder>: derived tags against the bundles' Conditions",
     load: () => import('./commands/evalSynthea.ts'),
   },
+  worker: {
+    summary: 'a scheduler/dispatcher process on PostgreSQL (run several)',
+    load: () => import('./commands/worker.ts'),
+  },
   program: {
     summary: 'validate or preview care programs',
     load: () => import('./commands/program.ts'),

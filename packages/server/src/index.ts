@@ -16,3 +16,4 @@ export { seedDemo, DEMO_SEED } from './seed/seedDemo.ts';
 export { hashPassword } from './auth/passwords.ts';
 export { rebuildMember, writeProfiles, loadFacts } from './storage/profileStore.ts';
 export { ingestBatches } from './ingest/ingestBatches.ts';
+export * from './workers/index.ts';

@@ -13,6 +13,7 @@ import type { Queryable } from '../db/Db.ts';
 import { iso } from '../storage/rows.ts';
 import { notifyMessages } from '../channels/messageNotices.ts';
 import { isChannel, routeMessage } from '../channels/routeChannels.ts';
+import { withIndexJoins } from '../workers/indexJoins.ts';
 import { installZoneOffsetCache } from '../workers/zoneOffsetCache.ts';
 import type { DispatchCounts } from './dispatcher.ts';
 
@@ -356,8 +357,9 @@ async function writeOutcomes(
   now: Date,
 ): Promise<void> {
   if (outcomes.length === 0) return;
-  await tx.query(
-    `WITH u AS (
+  await withIndexJoins(tx, () =>
+    tx.query(
+      `WITH u AS (
        SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
                             $7::text[], $8::timestamptz[])
          AS u(member_id, id, from_state, to_state, channel, reason, detail, not_before)),
@@ -369,17 +371,18 @@ async function writeOutcomes(
        RETURNING m.member_id, m.id, u.from_state, u.to_state, u.reason, u.detail)
      INSERT INTO message_events (member_id, message_id, from_state, to_state, reason, detail, at)
      SELECT member_id, id, from_state, to_state, reason, detail, $9::timestamptz FROM changed`,
-    [
-      outcomes.map((o) => o.memberId),
-      outcomes.map((o) => o.messageId),
-      outcomes.map((o) => o.fromState),
-      outcomes.map((o) => o.toState),
-      outcomes.map((o) => o.channel),
-      outcomes.map((o) => o.reason),
-      outcomes.map((o) => o.detail),
-      outcomes.map((o) => o.notBefore),
-      now.toISOString(),
-    ],
+      [
+        outcomes.map((o) => o.memberId),
+        outcomes.map((o) => o.messageId),
+        outcomes.map((o) => o.fromState),
+        outcomes.map((o) => o.toState),
+        outcomes.map((o) => o.channel),
+        outcomes.map((o) => o.reason),
+        outcomes.map((o) => o.detail),
+        outcomes.map((o) => o.notBefore),
+        now.toISOString(),
+      ],
+    ),
   );
 }
 

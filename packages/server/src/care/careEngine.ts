@@ -23,13 +23,14 @@ import type { Db, Queryable } from '../db/Db.ts';
 import { recordTaskCompletions } from '../habit/recordTaskCompletions.ts';
 import { loadFacts, type MemberProfileUpdate } from '../storage/profileStore.ts';
 import { memberColumns, type MemberRow } from '../storage/rows.ts';
-import { dispatchMembers, type DispatchCounts } from './dispatcher.ts';
+import type { DispatchCounts } from './dispatcher.ts';
 import type { ProgramRegistry } from './programRegistry.ts';
 import {
   defaultMissedWindowPolicy,
   missedWindowVerdict,
   type MissedWindowPolicy,
 } from './schedulerPolicy.ts';
+import { dispatchMembersBatch } from './batchDispatch.ts';
 import {
   claimDueTimers,
   recordTimerOutcomes,
@@ -147,7 +148,7 @@ export class CareEngine {
         await this.#redFlagSafetyNet(tx, p.memberId, flags, now);
       memberIds.push(p.memberId);
     }
-    await dispatchMembers(tx, memberIds, now);
+    await dispatchMembersBatch(tx, memberIds, now);
   }
 
   /** An event from the app or the care team (app open, medication taken, consultation finished…). */
@@ -157,7 +158,7 @@ export class CareEngine {
       if (!member) return;
       const facts = factValues(await loadFacts(tx, memberId));
       await this.#processMember(tx, member, facts, [event], now);
-      await dispatchMembers(tx, [memberId], now);
+      await dispatchMembersBatch(tx, [memberId], now);
     });
   }
 
@@ -192,7 +193,7 @@ export class CareEngine {
         if (outcome.status === 'fired') touched.add(t.member_id);
       }
       await recordTimerOutcomes(tx, outcomes, now);
-      await dispatchMembers(tx, [...touched], now);
+      await dispatchMembersBatch(tx, [...touched], now);
       const skipped = outcomes.filter((o) => o.status === 'skipped').length;
       return { claimed: timers.length, fired: timers.length - skipped, skipped };
     });
@@ -206,7 +207,7 @@ export class CareEngine {
           WHERE state IN ('pending', 'deferred') AND not_before <= $1 LIMIT $2`,
         [now.toISOString(), batchSize],
       );
-      return dispatchMembers(
+      return dispatchMembersBatch(
         tx,
         rows.map((r) => r.member_id),
         now,

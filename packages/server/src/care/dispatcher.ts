@@ -41,6 +41,9 @@ interface DispatchMember {
 }
 
 /**
+ * The per-member reference implementation: production paths use dispatchMembersBatch
+ * (batchDispatch.ts), which batchDispatch.test.ts checks row by row against this one.
+ *
  * Runs the contact policy over each member's due messages (pending, or deferred until now) and
  * moves them along the state machine: delivered (in-app), queued (an outside channel, sent later
  * by the channel sender outside this transaction), deferred (with the instant and reason) or

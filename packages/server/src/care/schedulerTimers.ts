@@ -1,6 +1,7 @@
 import type { TriggerFiring } from '@careloop/core';
 import type { Queryable } from '../db/Db.ts';
 import { iso } from '../storage/rows.ts';
+import { withIndexJoins } from '../workers/indexJoins.ts';
 
 /** A claimed timer: locked by this transaction until it commits (fired) or rolls back (re-due). */
 export interface DueTimer {
@@ -62,16 +63,18 @@ export async function recordTimerOutcomes(
   now: Date,
 ): Promise<void> {
   if (outcomes.length === 0) return;
-  await tx.query(
-    `UPDATE timers t SET status = u.status, outcome = u.outcome, fired_at = $5::timestamptz
+  await withIndexJoins(tx, () =>
+    tx.query(
+      `UPDATE timers t SET status = u.status, outcome = u.outcome, fired_at = $5::timestamptz
        FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[]) AS u(member_id, id, status, outcome)
       WHERE t.member_id = u.member_id AND t.id = u.id`,
-    [
-      outcomes.map((o) => o.memberId),
-      outcomes.map((o) => o.id),
-      outcomes.map((o) => o.status),
-      outcomes.map((o) => o.outcome),
-      now.toISOString(),
-    ],
+      [
+        outcomes.map((o) => o.memberId),
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => o.outcome),
+        now.toISOString(),
+      ],
+    ),
   );
 }

@@ -23,7 +23,7 @@ export async function postJson(
     res = await fetch(url, {
       method: 'POST',
       headers,
-      body: body as BodyInit,
+      body: body as NonNullable<Parameters<typeof fetch>[1]>['body'],
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });

@@ -11,7 +11,7 @@ import {
 import { authorizeMember, auditMany } from '../../auth/access.ts';
 import { hasRole } from '../../auth/actor.ts';
 import { ingestItems } from '../../ingest/ingestItems.ts';
-import { dispatchMembers } from '../../care/dispatcher.ts';
+import { dispatchMembersBatch } from '../../care/batchDispatch.ts';
 import { recordTaskCompletions } from '../../habit/recordTaskCompletions.ts';
 import { AwardView } from '../../habit/habitViews.ts';
 import { loadFacts } from '../../storage/profileStore.ts';
@@ -606,7 +606,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
             now.toISOString(),
           ],
         );
-        await dispatchMembers(tx, [req.params.id], now);
+        await dispatchMembersBatch(tx, [req.params.id], now);
         const { rows } = await tx.query<MessageRow>(
           `SELECT ${messageColumns} FROM messages WHERE member_id = $1 AND idempotency_key = $2`,
           [req.params.id, `care-team:${actor.userId}:${req.body.clientId}`],
