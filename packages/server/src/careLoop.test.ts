@@ -166,6 +166,13 @@ describe('the care loop, end to end over HTTP', () => {
     // Deferred to the next local morning (Shanghai), not lost.
     expect(Date.parse(last!.notBefore)).toBeGreaterThanOrEqual(Date.parse('2026-03-11T00:00:00Z'));
     deferredId = last!.id;
+    // Operators see every deferral with its reason, in aggregate.
+    const ledger = (await t.call(operator, 'GET', '/metrics/deliveries')).json() as {
+      rows: { state: string; reason: string | null; messages: number }[];
+    };
+    expect(ledger.rows).toContainEqual(
+      expect.objectContaining({ state: 'deferred', reason: 'daily-cap', messages: 1 }),
+    );
     // Re-sending the same request is idempotent.
     const again = await t.call(manager, 'POST', `/members/${memberId}/messages`, {
       text: { 'zh-CN': '第四条', en: 'Fourth' },

@@ -54,6 +54,7 @@ interface MemberPolicyRow {
   quiet_hours: { start: string; end: string } | null;
   last_interaction_at: Date | string | null;
   last_key: Date | string | null;
+  best_send_hour: number | null;
 }
 
 interface MessageRow {
@@ -71,7 +72,7 @@ interface MessageRow {
 }
 
 const memberPolicyColumns = `m.id::text AS member_id, m.time_zone, m.channel_preferences, m.consents,
-  m.quiet_hours, m.last_interaction_at,
+  m.quiet_hours, m.last_interaction_at, m.best_send_hour,
   (SELECT max(e.at) FROM engagement_events e
     WHERE e.member_id = m.id AND e.kind IN ('reading', 'task-completed')) AS last_key`;
 
@@ -263,6 +264,7 @@ function decideMember(
     channelConsent,
     marketingConsent: member.consents?.marketing ?? false,
     quietHours: member.quiet_hours,
+    bestSendHour: member.best_send_hour ?? null,
   };
   const preferences = member.channel_preferences ?? ['in-app'];
   const reachable = reachableByMember.get(memberId) ?? nowhere;

@@ -5,6 +5,7 @@ import checkupReports from './migrations/0003_checkup_reports.ts';
 import channels from './migrations/0004_channels.ts';
 import habit from './migrations/0005_habit.ts';
 import scheduler from './migrations/0006_scheduler.ts';
+import bestSendHour from './migrations/0007_best_send_hour.ts';
 
 export interface Migration {
   version: number;
@@ -20,6 +21,7 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'channels', sql: channels },
   { version: 5, name: 'habit', sql: habit },
   { version: 6, name: 'scheduler', sql: scheduler },
+  { version: 7, name: 'best_send_hour', sql: bestSendHour },
 ];
 
 // Any constant works: it only serialises concurrent migrators on one PostgreSQL server.

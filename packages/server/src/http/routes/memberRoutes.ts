@@ -1,6 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import {
+  learnBestSendHour,
+  recentOpensForBestHour,
   indicatorById,
   indicatorForLoinc,
   normalizeQuantity,
@@ -543,6 +545,25 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
               [req.params.id, m.id, m.state, target, now.toISOString()],
             );
           }
+        }
+        if (target === 'opened' && firstTime) {
+          // Learn the member's best send hour from their recent opens (decision 0004).
+          const opens = await tx.query<{ opened_at: Date | string }>(
+            `SELECT opened_at FROM messages WHERE member_id = $1 AND opened_at IS NOT NULL ORDER BY opened_at DESC LIMIT $2`,
+            [req.params.id, recentOpensForBestHour],
+          );
+          const zone = await tx.query<{ time_zone: string }>(
+            `SELECT time_zone FROM members WHERE id = $1`,
+            [req.params.id],
+          );
+          const hour = learnBestSendHour(
+            opens.rows.map((o) => iso(o.opened_at)),
+            zone.rows[0]?.time_zone ?? 'Asia/Shanghai',
+          );
+          await tx.query(`UPDATE members SET best_send_hour = $2 WHERE id = $1`, [
+            req.params.id,
+            hour,
+          ]);
         }
         await tx.query(`UPDATE members SET last_interaction_at = $2 WHERE id = $1`, [
           req.params.id,

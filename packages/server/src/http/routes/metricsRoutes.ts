@@ -104,4 +104,67 @@ export const metricsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { members: total.rows[0]?.n ?? 0, facts: rows };
     },
   );
+
+  app.get(
+    '/metrics/deliveries',
+    {
+      schema: {
+        tags: ['metrics'],
+        summary:
+          'The contact ledger in aggregate: messages by state, and every deferral and suppression by reason, program and priority',
+        querystring: Type.Object({
+          from: Type.Optional(Type.String({ format: 'date-time' })),
+          to: Type.Optional(Type.String({ format: 'date-time' })),
+        }),
+        response: {
+          200: Type.Object({
+            window: Type.Object({ from: Type.String(), to: Type.String() }),
+            rows: Type.Array(
+              Type.Object({
+                state: Type.String(),
+                reason: Type.Union([Type.String(), Type.Null()]),
+                programId: Type.Union([Type.String(), Type.Null()]),
+                priority: Type.String(),
+                messages: Type.Integer(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      requireRole(req, 'operator', 'admin');
+      const now = clock.now();
+      const to = req.query.to ? new Date(req.query.to) : now;
+      const from = req.query.from
+        ? new Date(req.query.from)
+        : new Date(to.getTime() - 7 * 86_400_000);
+      if (from >= to)
+        throw badRequest('from must be before to', [
+          { path: 'querystring.from', message: 'must be before to' },
+        ]);
+      const { rows } = await db.query<{
+        state: string;
+        reason: string | null;
+        program_id: string | null;
+        priority: string;
+        messages: number;
+      }>(
+        `SELECT state, reason, program_id, priority, count(*)::int AS messages FROM messages
+          WHERE created_at >= $1 AND created_at <= $2
+          GROUP BY state, reason, program_id, priority ORDER BY messages DESC`,
+        [from.toISOString(), to.toISOString()],
+      );
+      return {
+        window: { from: from.toISOString(), to: to.toISOString() },
+        rows: rows.map((r) => ({
+          state: r.state,
+          reason: r.reason,
+          programId: r.program_id,
+          priority: r.priority,
+          messages: r.messages,
+        })),
+      };
+    },
+  );
 };
