@@ -192,7 +192,8 @@ export function decideDelivery(request: DeliveryRequest, ctx: DeliveryContext): 
     .map((e) => ({ entry: e, local: inZone(e.at, zone) }))
     .filter((x) => x.local.isValid && x.local.toMillis() <= nowMs);
   const sentToday = sentLocal.filter((x) => localDate(x.local) === today);
-  const nextMorning = firstAllowedOfDay(now.plus({ days: 1 }), quiet, best);
+  // Only a deferral needs the next window; most decisions send, so work it out on demand.
+  const nextMorning = (): DateTime => firstAllowedOfDay(now.plus({ days: 1 }), quiet, best);
 
   // One over-cap reinforcement per key behaviour: the member has just acted, the reward is due now.
   const reinforcementExempt =
@@ -211,20 +212,22 @@ export function decideDelivery(request: DeliveryRequest, ctx: DeliveryContext): 
 
   if (!reinforcementExempt) {
     if (sentToday.length >= policy.dailyCareCap) {
+      const until = nextMorning();
       return defer(
-        nextMorning,
+        until,
         'daily-cap',
-        `${sentToday.length} of ${policy.dailyCareCap} messages already sent on ${today} (${zone}); next window ${describeLocal(nextMorning)}`,
+        `${sentToday.length} of ${policy.dailyCareCap} messages already sent on ${today} (${zone}); next window ${describeLocal(until)}`,
       );
     }
     if (isSilent) {
       const silentDays = Math.floor(silentForMs / (24 * hourMs));
       const halvedCap = Math.ceil(policy.dailyCareCap / 2);
       if (sentToday.length >= halvedCap) {
+        const until = nextMorning();
         return defer(
-          nextMorning,
+          until,
           'silent-member-backoff',
-          `no interaction for ${silentDays} days: daily cap halved to ${halvedCap}, ${sentToday.length} already sent on ${today}; next window ${describeLocal(nextMorning)}`,
+          `no interaction for ${silentDays} days: daily cap halved to ${halvedCap}, ${sentToday.length} already sent on ${today}; next window ${describeLocal(until)}`,
         );
       }
       if (backedOffClasses.has(request.priority)) {
