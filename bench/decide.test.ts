@@ -47,3 +47,16 @@ describe('bench/decide engines agree', () => {
     expect(disagreements).toEqual([]);
   });
 });
+
+describe('bench/decide measures the shipped programs', () => {
+  it('takes every condition verbatim from a program file', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('../programs/', import.meta.url);
+    const text = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => readFileSync(new URL(f, dir), 'utf8'))
+      .join('\n');
+    for (const rule of decideRules)
+      expect([rule.id, text.includes(rule.cel)]).toEqual([rule.id, true]);
+  });
+});

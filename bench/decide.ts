@@ -31,6 +31,7 @@ interface Profile {
   engagement: { daysSinceLastInteraction?: number };
   pregnancy: { week?: number };
   chemo: { cycle?: number };
+  surgery: { type?: string };
 }
 
 export interface DecideRule {
@@ -45,109 +46,80 @@ export interface DecideRule {
 
 const fact = (name: string, operator: string, value: unknown) => ({ fact: name, operator, value });
 
-/** The shipped programs' conditions (programs/*.yaml entry criteria and guards). */
+/**
+ * The shipped programs' conditions, verbatim from programs/*.yaml (entry criteria, trigger guards
+ * and branch cases; bench/decide.test.ts checks each string is in a program file).
+ */
 export const decideRules: readonly DecideRule[] = [
   {
     id: 'hypertension-entry',
-    cel: 'tag.hypertension && !has(tag.pregnancy)',
-    closure: (p) => p.tag.hypertension === true && p.tag.pregnancy === undefined,
-    jre: { all: [fact('tag.hypertension', 'equal', true), fact('tag.pregnancy', 'absent', null)] },
-  },
-  {
-    id: 'bp-red-flag',
-    cel: 'latest.sbp >= 180 || latest.dbp >= 110',
-    closure: (p) => (p.latest.sbp as number) >= 180 || (p.latest.dbp as number) >= 110,
-    jre: {
-      any: [
-        fact('latest.sbp', 'greaterThanInclusive', 180),
-        fact('latest.dbp', 'greaterThanInclusive', 110),
-      ],
-    },
+    cel: 'tag.hypertension',
+    closure: (p) => p.tag.hypertension === true,
+    jre: { all: [fact('tag.hypertension', 'equal', true)] },
   },
   {
     id: 'diabetes-entry',
-    cel: 'tag.diabetes || tag.prediabetes',
-    closure: (p) => p.tag.diabetes === true || p.tag.prediabetes === true,
-    jre: { any: [fact('tag.diabetes', 'equal', true), fact('tag.prediabetes', 'equal', true)] },
+    cel: 'tag.diabetes',
+    closure: (p) => p.tag.diabetes === true,
+    jre: { all: [fact('tag.diabetes', 'equal', true)] },
   },
   {
-    id: 'churn-rescue',
-    cel: 'engagement.daysSinceLastInteraction >= 3',
-    closure: (p) => (p.engagement.daysSinceLastInteraction as number) >= 3,
-    jre: { all: [fact('engagement.daysSinceLastInteraction', 'greaterThanInclusive', 3)] },
+    id: 'flu-vaccination-entry',
+    cel: 'tag.immunocompromised',
+    closure: (p) => p.tag.immunocompromised === true,
+    jre: { all: [fact('tag.immunocompromised', 'equal', true)] },
   },
   {
-    id: 'pregnancy-second-trimester',
-    cel: 'tag.pregnancy && pregnancy.week >= 14 && pregnancy.week < 28',
-    closure: (p) =>
-      p.tag.pregnancy === true &&
-      (p.pregnancy.week as number) >= 14 &&
-      (p.pregnancy.week as number) < 28,
-    jre: {
-      all: [
-        fact('tag.pregnancy', 'equal', true),
-        fact('pregnancy.week', 'greaterThanInclusive', 14),
-        fact('pregnancy.week', 'lessThan', 28),
-      ],
-    },
+    id: 'chemotherapy-entry',
+    cel: 'tag.chemotherapy',
+    closure: (p) => p.tag.chemotherapy === true,
+    jre: { all: [fact('tag.chemotherapy', 'equal', true)] },
   },
   {
-    id: 'bp-grade-2-or-3',
-    cel: "bp.class in ['grade-2', 'grade-3']",
-    closure: (p) => p.bp.class === 'grade-2' || p.bp.class === 'grade-3',
-    jre: { all: [fact('bp.class', 'in', ['grade-2', 'grade-3'])] },
-  },
-  {
-    id: 'flu-vaccination',
-    cel: 'tag.immunocompromised || member.age >= 65',
-    closure: (p) => p.tag.immunocompromised === true || (p.member.age as number) >= 65,
+    id: 'reading-in-hypertension-range',
+    cel: 'latest.sbp >= 140.0 || latest.dbp >= 90.0',
+    closure: (p) => (p.latest.sbp ?? NaN) >= 140 || (p.latest.dbp ?? NaN) >= 90,
     jre: {
       any: [
-        fact('tag.immunocompromised', 'equal', true),
-        fact('member.age', 'greaterThanInclusive', 65),
+        fact('latest.sbp', 'greaterThanInclusive', 140),
+        fact('latest.dbp', 'greaterThanInclusive', 90),
       ],
     },
   },
   {
-    id: 'cvd-screening-men-40-64',
-    cel: "member.gender == 'male' && member.age >= 40 && member.age < 65 && !has(tag.hypertension)",
-    closure: (p) =>
-      p.member.gender === 'male' &&
-      (p.member.age as number) >= 40 &&
-      (p.member.age as number) < 65 &&
-      p.tag.hypertension === undefined,
+    id: 'weekly-average-grade-2',
+    cel: 'avg7.sbp >= 160.0 || avg7.dbp >= 100.0',
+    closure: (p) => (p.avg7.sbp ?? NaN) >= 160 || (p.avg7.dbp ?? NaN) >= 100,
     jre: {
-      all: [
-        fact('member.gender', 'equal', 'male'),
-        fact('member.age', 'greaterThanInclusive', 40),
-        fact('member.age', 'lessThan', 65),
-        fact('tag.hypertension', 'absent', null),
+      any: [
+        fact('avg7.sbp', 'greaterThanInclusive', 160),
+        fact('avg7.dbp', 'greaterThanInclusive', 100),
       ],
     },
   },
   {
-    id: 'diabetes-glucose-high',
-    cel: 'tag.diabetes && (latest.glucose >= 13.9 || avg7.glucose >= 10.0)',
-    closure: (p) =>
-      p.tag.diabetes === true &&
-      ((p.latest.glucose as number) >= 13.9 || (p.avg7.glucose as number) >= 10.0),
-    jre: {
-      all: [
-        fact('tag.diabetes', 'equal', true),
-        {
-          any: [
-            fact('latest.glucose', 'greaterThanInclusive', 13.9),
-            fact('avg7.glucose', 'greaterThanInclusive', 10.0),
-          ],
-        },
-      ],
-    },
+    id: 'weekly-summary-no-readings',
+    cel: '!has(avg7.sbp) || !has(avg7.dbp)',
+    closure: (p) => p.avg7.sbp === undefined || p.avg7.dbp === undefined,
+    jre: { any: [fact('avg7.sbp', 'absent', null), fact('avg7.dbp', 'absent', null)] },
   },
   {
-    id: 'chemo-cycle-3-support',
-    cel: 'tag.chemotherapy && chemo.cycle == 3',
-    closure: (p) => p.tag.chemotherapy === true && p.chemo.cycle === 3,
-    jre: { all: [fact('tag.chemotherapy', 'equal', true), fact('chemo.cycle', 'equal', 3)] },
+    id: 'post-surgery-low-activity',
+    cel: 'has(avg7.steps) && avg7.steps < 1000.0',
+    closure: (p) => p.avg7.steps !== undefined && p.avg7.steps < 1000,
+    jre: { all: [fact('avg7.steps', 'lessThan', 1000)] },
+  },
+  {
+    id: 'post-surgery-cardiac',
+    cel: "surgery.type in ['pci', 'cabg']",
+    closure: (p) => p.surgery.type === 'pci' || p.surgery.type === 'cabg',
+    jre: { all: [fact('surgery.type', 'in', ['pci', 'cabg'])] },
+  },
+  {
+    id: 'pregnancy-week-20-checkup',
+    cel: 'pregnancy.week == 20',
+    closure: (p) => p.pregnancy.week === 20,
+    jre: { all: [fact('pregnancy.week', 'equal', 20)] },
   },
 ];
 
@@ -183,7 +155,7 @@ export function generateFacts(random: () => number): { key: string; value: unkno
     push('tag.chemotherapy', true);
     push('chemo.cycle', 1 + Math.floor(random() * 6));
   }
-  if (gender === 'female' && age < 45 && random() < 0.1) {
+  if (gender === 'female' && age < 45 && random() < 0.3) {
     push('tag.pregnancy', true);
     push('pregnancy.week', 4 + Math.floor(random() * 37));
   }
@@ -194,6 +166,16 @@ export function generateFacts(random: () => number): { key: string; value: unkno
     push('latest.dbp', dbp);
     push('bp.class', classifyBloodPressure(sbp, dbp).cls);
   }
+  if (random() < 0.6) {
+    push('avg7.sbp', Math.round(normal(134, 16) * 10) / 10);
+    push('avg7.dbp', Math.round(normal(83, 10) * 10) / 10);
+  }
+  if (random() < 0.5) push('avg7.steps', Math.round(Math.exp(normal(8.3, 0.9))));
+  if (random() < 0.04)
+    push(
+      'surgery.type',
+      ['pci', 'cabg', 'joint-replacement', 'cholecystectomy'][Math.floor(random() * 4)],
+    );
   if (random() < 0.5) push('latest.glucose', Math.round(Math.exp(normal(1.8, 0.35)) * 10) / 10);
   if (random() < 0.4) push('avg7.glucose', Math.round(Math.exp(normal(1.8, 0.3)) * 10) / 10);
   if (random() < 0.95)
