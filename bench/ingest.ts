@@ -4,16 +4,22 @@
  *
  *   npx tsx bench/ingest.ts            (BENCH_MEMBERS=200 by default; BENCH_PG_URL for the server)
  */
-import { randomBytes } from 'node:crypto';
 import {
   demoFhirBundle,
   generateDemoPopulation,
   parseFhirBundle,
   type ObservationInput,
 } from '@careloop/core';
-import { migrate, PgliteDb, PostgresDb, systemClock, type Db } from '@careloop/server';
+import {
+  ingestBatches,
+  migrate,
+  openScratchSchema,
+  PgliteDb,
+  PostgresDb,
+  systemClock,
+  type Db,
+} from '@careloop/server';
 // Until the server barrel re-exports it (packages/server/src/ingest/index.ts).
-import { ingestBatches } from '../packages/server/src/ingest/index.ts';
 
 const members = Number(process.env.BENCH_MEMBERS ?? 200);
 const pgUrl =
@@ -35,21 +41,7 @@ const pglite: Target = {
 
 const postgres: Target = {
   name: 'PostgreSQL',
-  async open() {
-    const schema = `bench_${randomBytes(4).toString('hex')}`;
-    const admin = PostgresDb.open(pgUrl, { max: 1 });
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    const db = PostgresDb.open(pgUrl, { searchPath: schema, max: 4 });
-    await migrate(db);
-    return {
-      db,
-      async close() {
-        await db.close();
-        await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-        await admin.close();
-      },
-    };
-  },
+  open: () => openScratchSchema(pgUrl, { prefix: 'bench' }),
 };
 
 function rate(n: number, ms: number): string {

@@ -17,3 +17,4 @@ export { hashPassword } from './auth/passwords.ts';
 export { rebuildMember, writeProfiles, loadFacts } from './storage/profileStore.ts';
 export { ingestBatches } from './ingest/ingestBatches.ts';
 export * from './workers/index.ts';
+export { openScratchSchema } from './db/scratchSchema.ts';

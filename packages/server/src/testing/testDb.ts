@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Db } from '../db/Db.ts';
 import { PgliteDb } from '../db/pgliteDb.ts';
-import { PostgresDb } from '../db/postgresDb.ts';
+import { openScratchSchema } from '../db/scratchSchema.ts';
 import { migrate, migrations } from '../db/migrate.ts';
 
 /** The real PostgreSQL server CI provides (trust auth); override with CARELOOP_TEST_DATABASE_URL. */
@@ -23,19 +23,8 @@ export interface TestDb {
  */
 export async function openTestDb(): Promise<TestDb> {
   if (process.env.CARELOOP_TEST_DB === 'postgres') {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    const admin = PostgresDb.open(testPostgresUrl, { max: 1 });
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    const db = PostgresDb.open(testPostgresUrl, { searchPath: schema, max: 4 });
-    await migrate(db);
-    return {
-      db,
-      async close() {
-        await db.close();
-        await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-        await admin.close();
-      },
-    };
+    const { db, close } = await openScratchSchema(testPostgresUrl, { prefix: 't' });
+    return { db, close };
   }
   const snapshot = await migratedSnapshot();
   const db = await PgliteDb.open(undefined, new Blob([snapshot]));
