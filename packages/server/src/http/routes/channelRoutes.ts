@@ -1,4 +1,10 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  inboxStates,
+  messageColumns,
+  toMessageView,
+  type MessageRow,
+} from '../../storage/messageView.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Channel } from '@careloop/core';
 import { audit, authorizeMember } from '../../auth/access.ts';
@@ -14,7 +20,7 @@ import {
   timestampHeader,
   verifyWebhookSignature,
 } from '../../channels/webhookSignature.ts';
-import { iso, isoOrNull } from '../../storage/rows.ts';
+import { iso } from '../../storage/rows.ts';
 import { requireActor, requireRole } from '../guards.ts';
 import { HttpProblem, badRequest, forbidden, notFound } from '../problem.ts';
 
@@ -48,43 +54,6 @@ const SendCountsView = Type.Object({
   dead: Type.Integer(),
   fellBack: Type.Integer(),
   rateLimited: Type.Integer(),
-});
-
-const inboxStates = `('delivered', 'sent', 'opened', 'clicked', 'acted')`;
-
-type InboxRow = {
-  id: string;
-  priority: string;
-  purpose: string;
-  channel: string;
-  state: string;
-  body: { 'zh-CN': string; en: string };
-  program_id: string | null;
-  reason: string | null;
-  reason_detail: string | null;
-  not_before: Date;
-  created_at: Date;
-  sent_at: Date | null;
-  opened_at: Date | null;
-  acted_at: Date | null;
-};
-const inboxColumns = `id::text AS id, priority, purpose, channel, state, body, program_id, reason, reason_detail, not_before, created_at, sent_at, opened_at, acted_at`;
-// The same shape as GET /members/:id/inbox items, so a client merges stream events into its list.
-const toInboxMessage = (r: InboxRow) => ({
-  id: r.id,
-  priority: r.priority,
-  purpose: r.purpose,
-  channel: r.channel,
-  state: r.state,
-  body: r.body,
-  programId: r.program_id,
-  reason: r.reason,
-  reasonDetail: r.reason_detail,
-  notBefore: iso(r.not_before),
-  createdAt: iso(r.created_at),
-  sentAt: isoOrNull(r.sent_at),
-  openedAt: isoOrNull(r.opened_at),
-  actedAt: isoOrNull(r.acted_at),
 });
 
 /** Keeps the first and last characters of an address so a care team can recognise, not read, it. */
@@ -172,13 +141,13 @@ export const channelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let chain = Promise.resolve();
       const push = async (ids: string[]) => {
         if (closed) return;
-        const { rows } = await db.query<InboxRow>(
-          `SELECT ${inboxColumns} FROM messages WHERE member_id = $1 AND id = ANY($2::bigint[]) AND state IN ${inboxStates} ORDER BY id`,
+        const { rows } = await db.query<MessageRow>(
+          `SELECT ${messageColumns} FROM messages WHERE member_id = $1 AND id = ANY($2::bigint[]) AND state IN ${inboxStates} ORDER BY id`,
           [memberId, ids],
         );
         for (const r of rows) {
           if (closed) return;
-          res.write(`event: message\nid: ${r.id}\ndata: ${JSON.stringify(toInboxMessage(r))}\n\n`);
+          res.write(`event: message\nid: ${r.id}\ndata: ${JSON.stringify(toMessageView(r))}\n\n`);
         }
       };
       const unsubscribe = channels.notices.onInbox(memberId, (ids) => {

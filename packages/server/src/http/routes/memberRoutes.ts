@@ -1,4 +1,10 @@
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
+import {
+  MessageView,
+  messageColumns,
+  toMessageView,
+  type MessageRow,
+} from '../../storage/messageView.ts';
 import type { FastifyRequest } from 'fastify';
 import {
   learnBestSendHour,
@@ -378,56 +384,6 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  const MessageView = Type.Object({
-    id: Type.String(),
-    priority: Type.String(),
-    purpose: Type.String(),
-    channel: Type.String(),
-    state: Type.String(),
-    body: Bilingual,
-    programId: Type.Union([Type.String(), Type.Null()]),
-    reason: Type.Union([Type.String(), Type.Null()]),
-    reasonDetail: Type.Union([Type.String(), Type.Null()]),
-    notBefore: Type.String(),
-    createdAt: Type.String(),
-    sentAt: Type.Union([Type.String(), Type.Null()]),
-    openedAt: Type.Union([Type.String(), Type.Null()]),
-    actedAt: Type.Union([Type.String(), Type.Null()]),
-  });
-  type MessageRow = {
-    id: string;
-    priority: string;
-    purpose: string;
-    channel: string;
-    state: string;
-    body: { 'zh-CN': string; en: string };
-    program_id: string | null;
-    reason: string | null;
-    reason_detail: string | null;
-    not_before: Date;
-    created_at: Date;
-    sent_at: Date | null;
-    opened_at: Date | null;
-    acted_at: Date | null;
-  };
-  const toMessage = (r: MessageRow) => ({
-    id: r.id,
-    priority: r.priority,
-    purpose: r.purpose,
-    channel: r.channel,
-    state: r.state,
-    body: r.body,
-    programId: r.program_id,
-    reason: r.reason,
-    reasonDetail: r.reason_detail,
-    notBefore: iso(r.not_before),
-    createdAt: iso(r.created_at),
-    sentAt: isoOrNull(r.sent_at),
-    openedAt: isoOrNull(r.opened_at),
-    actedAt: isoOrNull(r.acted_at),
-  });
-  const messageColumns = `id::text AS id, priority, purpose, channel, state, body, program_id, reason, reason_detail, not_before, created_at, sent_at, opened_at, acted_at`;
-
   app.get(
     '/members/:id/inbox',
     {
@@ -452,7 +408,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       return {
         unread: rows.filter((r) => r.state === 'delivered' || r.state === 'sent').length,
-        messages: rows.map(toMessage),
+        messages: rows.map(toMessageView),
       };
     },
   );
@@ -477,7 +433,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         `SELECT ${messageColumns} FROM messages WHERE member_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
         [req.params.id, req.query.limit],
       );
-      return { messages: rows.map(toMessage) };
+      return { messages: rows.map(toMessageView) };
     },
   );
 
@@ -573,7 +529,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           `SELECT ${messageColumns} FROM messages WHERE member_id = $1 AND id = $2`,
           [req.params.id, m.id],
         );
-        return toMessage(after.rows[0]!);
+        return toMessageView(after.rows[0]!);
       });
       if (req.params.action === 'opened')
         await care.onEvent(
@@ -634,7 +590,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         );
         return rows[0]!;
       });
-      return reply.status(201).send(toMessage(row));
+      return reply.status(201).send(toMessageView(row));
     },
   );
 
