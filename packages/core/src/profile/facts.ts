@@ -96,3 +96,13 @@ export const recordedByClinician = (what: Bilingual): Bilingual => ({
   'zh-CN': `医生记录的诊断：${what['zh-CN']}`,
   en: `Recorded by a clinician: ${what.en}`,
 });
+
+/** A tag that rests on conditions a clinician recorded, with those conditions as its evidence. */
+export function clinicianTag(
+  key: string,
+  rule: RuleRef,
+  conds: readonly ConditionSummary[],
+  what: Bilingual,
+): ProfileFact {
+  return ruleFact(key, 'tag', true, rule, conds.map(conditionEvidence), recordedByClinician(what));
+}

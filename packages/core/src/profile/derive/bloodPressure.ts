@@ -9,14 +9,7 @@ import {
   treatedHypertensionRule,
 } from '../../clinical/bloodPressureClass.ts';
 import type { DeriveContext } from '../facts.ts';
-import {
-  conditionEvidence,
-  conditionsFor,
-  readingEvidence,
-  recordedByClinician,
-  round,
-  ruleFact,
-} from '../facts.ts';
+import { conditionsFor, readingEvidence, clinicianTag, round, ruleFact } from '../facts.ts';
 import { openAmbulatoryDay, openHomeWindow } from '../bloodPressureState.ts';
 import type { Confirmation } from '../state.ts';
 import { activeMedicationClasses } from './medications.ts';
@@ -115,14 +108,10 @@ export function hypertensionFacts(ctx: DeriveContext): ProfileFact[] {
   const conds = conditionsFor(ctx, 'hypertension');
   if (conds.length > 0) {
     return [
-      ruleFact(
-        'tag.hypertension',
-        'tag',
-        true,
-        hypertensionConfirmationRule,
-        conds.map(conditionEvidence),
-        recordedByClinician({ 'zh-CN': '高血压', en: 'hypertension' }),
-      ),
+      clinicianTag('tag.hypertension', hypertensionConfirmationRule, conds, {
+        'zh-CN': '高血压',
+        en: 'hypertension',
+      }),
     ];
   }
   if (bp.elevatedDays.length > 0 && ctx.options.useMedications) {

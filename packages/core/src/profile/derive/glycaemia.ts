@@ -7,13 +7,7 @@ import {
   prediabetesRule,
 } from '../../clinical/glycaemia.ts';
 import type { DeriveContext } from '../facts.ts';
-import {
-  conditionEvidence,
-  conditionsFor,
-  readingEvidence,
-  recordedByClinician,
-  ruleFact,
-} from '../facts.ts';
+import { conditionsFor, readingEvidence, clinicianTag, ruleFact } from '../facts.ts';
 import type { Reading } from '../state.ts';
 
 function latest(ctx: DeriveContext, id: string): Reading | undefined {
@@ -85,14 +79,7 @@ export function glycaemiaFacts(ctx: DeriveContext): ProfileFact[] {
     if (conds.length > 0) {
       diabetes = true;
       out.push(
-        ruleFact(
-          'tag.diabetes',
-          'tag',
-          true,
-          diabetesRule,
-          conds.map(conditionEvidence),
-          recordedByClinician({ 'zh-CN': '糖尿病', en: 'diabetes' }),
-        ),
+        clinicianTag('tag.diabetes', diabetesRule, conds, { 'zh-CN': '糖尿病', en: 'diabetes' }),
       );
     }
   }
@@ -137,14 +124,10 @@ export function glycaemiaFacts(ctx: DeriveContext): ProfileFact[] {
       const conds = conditionsFor(ctx, 'prediabetes');
       if (conds.length > 0)
         out.push(
-          ruleFact(
-            'tag.prediabetes',
-            'tag',
-            true,
-            prediabetesRule,
-            conds.map(conditionEvidence),
-            recordedByClinician({ 'zh-CN': '糖尿病前期', en: 'prediabetes' }),
-          ),
+          clinicianTag('tag.prediabetes', prediabetesRule, conds, {
+            'zh-CN': '糖尿病前期',
+            en: 'prediabetes',
+          }),
         );
     }
   }

@@ -11,14 +11,7 @@ import {
   gfrCategoryRule,
 } from '../../clinical/kidney.ts';
 import type { DeriveContext } from '../facts.ts';
-import {
-  conditionEvidence,
-  conditionsFor,
-  readingEvidence,
-  recordedByClinician,
-  round,
-  ruleFact,
-} from '../facts.ts';
+import { conditionsFor, readingEvidence, clinicianTag, round, ruleFact } from '../facts.ts';
 import { ageOnDay } from '../localDay.ts';
 import type { Reading } from '../state.ts';
 
@@ -164,14 +157,10 @@ export function kidneyFacts(ctx: DeriveContext): ProfileFact[] {
   const conds = conditionsFor(ctx, 'ckd');
   if (conds.length > 0) {
     out.push(
-      ruleFact(
-        'tag.ckd',
-        'tag',
-        true,
-        ckdRule,
-        conds.map(conditionEvidence),
-        recordedByClinician({ 'zh-CN': '慢性肾脏病', en: 'chronic kidney disease' }),
-      ),
+      clinicianTag('tag.ckd', ckdRule, conds, {
+        'zh-CN': '慢性肾脏病',
+        en: 'chronic kidney disease',
+      }),
     );
     return out;
   }

@@ -8,13 +8,7 @@ import {
   lipidRule,
 } from '../../clinical/lipids.ts';
 import type { DeriveContext } from '../facts.ts';
-import {
-  conditionEvidence,
-  conditionsFor,
-  readingEvidence,
-  recordedByClinician,
-  ruleFact,
-} from '../facts.ts';
+import { conditionsFor, readingEvidence, clinicianTag, ruleFact } from '../facts.ts';
 import type { Reading } from '../state.ts';
 
 export function lipidFacts(ctx: DeriveContext): ProfileFact[] {
@@ -51,14 +45,10 @@ export function lipidFacts(ctx: DeriveContext): ProfileFact[] {
     const conds = conditionsFor(ctx, 'dyslipidemia');
     if (conds.length > 0)
       out.push(
-        ruleFact(
-          'tag.dyslipidemia',
-          'tag',
-          true,
-          lipidRule,
-          conds.map(conditionEvidence),
-          recordedByClinician({ 'zh-CN': '血脂异常', en: 'dyslipidaemia' }),
-        ),
+        clinicianTag('tag.dyslipidemia', lipidRule, conds, {
+          'zh-CN': '血脂异常',
+          en: 'dyslipidaemia',
+        }),
       );
   }
   return out;

@@ -1,13 +1,7 @@
 import type { ProfileFact } from '../../model/types.ts';
 import { hyperuricemiaRule, hyperuricemiaThreshold } from '../../clinical/uricAcid.ts';
 import type { DeriveContext } from '../facts.ts';
-import {
-  conditionEvidence,
-  conditionsFor,
-  readingEvidence,
-  recordedByClinician,
-  ruleFact,
-} from '../facts.ts';
+import { conditionsFor, readingEvidence, clinicianTag, ruleFact } from '../facts.ts';
 
 export function uricAcidFacts(ctx: DeriveContext): ProfileFact[] {
   const days = ctx.state.uricAcidDays;
@@ -29,14 +23,10 @@ export function uricAcidFacts(ctx: DeriveContext): ProfileFact[] {
   const conds = conditionsFor(ctx, 'hyperuricemia');
   if (conds.length > 0)
     return [
-      ruleFact(
-        'tag.hyperuricemia',
-        'tag',
-        true,
-        hyperuricemiaRule,
-        conds.map(conditionEvidence),
-        recordedByClinician({ 'zh-CN': '高尿酸血症/痛风', en: 'hyperuricaemia / gout' }),
-      ),
+      clinicianTag('tag.hyperuricemia', hyperuricemiaRule, conds, {
+        'zh-CN': '高尿酸血症/痛风',
+        en: 'hyperuricaemia / gout',
+      }),
     ];
   if (days.length === 1) {
     return [
