@@ -126,11 +126,7 @@ export class MessageNotices {
       if (n) this.publish(n);
     };
     if (db instanceof PgliteDb) {
-      const pgl = db.pg as unknown as {
-        listen?: (ch: string, cb: (p: string) => void) => Promise<() => Promise<void>>;
-      };
-      if (typeof pgl.listen !== 'function') return false;
-      const unlisten = await pgl.listen(noticeChannel, handle);
+      const unlisten = await db.listen(noticeChannel, handle);
       this.#stopListening = unlisten;
       return true;
     }

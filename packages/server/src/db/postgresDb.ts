@@ -1,5 +1,23 @@
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import type { Db, QueryResult, Queryable } from './Db.ts';
+import { copyTarget } from './copyText.ts';
+
+/** COPY … FROM STDIN on one client; the text is written in one piece (it is already in memory). */
+async function copyInto(
+  client: pg.ClientBase,
+  table: string,
+  columns: readonly string[],
+  text: string,
+): Promise<number> {
+  const stream = client.query(copyFromStdin(`COPY ${copyTarget(table, columns)} FROM STDIN`));
+  await new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('finish', resolve);
+    stream.end(text);
+  });
+  return Number(stream.rowCount ?? 0);
+}
 
 // Keep int8/numeric as strings as pg does by default; SQL casts ids to text so both drivers agree.
 export class PostgresDb implements Db {
@@ -26,6 +44,16 @@ export class PostgresDb implements Db {
     return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
   }
 
+  /** Outside a transaction the COPY commits on its own (all rows or none). */
+  async copyFrom(table: string, columns: readonly string[], text: string): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      return await copyInto(client, table, columns, text);
+    } finally {
+      client.release();
+    }
+  }
+
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
@@ -35,6 +63,7 @@ export class PostgresDb implements Db {
           const r = await client.query(sql, params as unknown[]);
           return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
         },
+        copyFrom: (table, columns, text) => copyInto(client, table, columns, text),
       };
       const result = await fn(q);
       await client.query('COMMIT');
