@@ -6,6 +6,7 @@ import channels from './migrations/0004_channels.ts';
 import habit from './migrations/0005_habit.ts';
 import scheduler from './migrations/0006_scheduler.ts';
 import bestSendHour from './migrations/0007_best_send_hour.ts';
+import observationKey from './migrations/0008_observation_key.ts';
 
 export interface Migration {
   version: number;
@@ -22,6 +23,7 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'habit', sql: habit },
   { version: 6, name: 'scheduler', sql: scheduler },
   { version: 7, name: 'best_send_hour', sql: bestSendHour },
+  { version: 8, name: 'observation_key', sql: observationKey },
 ];
 
 // Any constant works: it only serialises concurrent migrators on one PostgreSQL server.

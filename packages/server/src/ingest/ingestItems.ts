@@ -10,6 +10,7 @@ import type {
 import type { Db, Queryable } from '../db/Db.ts';
 import type { Clock } from '../clock.ts';
 import { updateProfilesFor } from '../storage/profileStore.ts';
+import { copyNumber, copyString } from '../db/copyText.ts';
 import type { CareEngine } from '../care/careEngine.ts';
 
 export interface RejectedItem {
@@ -177,10 +178,22 @@ export async function ingestItems(
     return report;
   }
 
-  try {
-    await ctx.db.transaction(async (tx) => {
+  // Outcomes are told once the transaction has settled: a retried attempt must not tell them twice.
+  const outcomes: [string, ItemOutcome][] = [];
+  const tell = (ref: string, outcome: ItemOutcome) => outcomes.push([ref, outcome]);
+  const flush = () => {
+    if (opts.onItem) for (const [ref, o] of outcomes) opts.onItem(ref, o);
+  };
+  const before = structuredClone(report);
+  const attempt = (load: ObservationLoad) =>
+    ctx.db.transaction(async (tx) => {
       const now = ctx.clock.now();
-      const memberIds = await upsertMembers(tx, members, report, count, opts.onItem);
+      const created = new Set<string>();
+      // Every member this batch writes to is row-locked (FOR NO KEY UPDATE) before anything is read
+      // or written for them: the upsert locks the members it names, resolveMemberRefs the others.
+      // Concurrent ingests for one member queue here instead of folding into the same profile
+      // state, and the observation load may trust what it reads about existing keys.
+      const memberIds = await upsertMembers(tx, members, report, count, tell, created);
       const refs = new Set<string>();
       for (const x of [...observations, ...conditions, ...medications]) refs.add(x.value.memberRef);
       await resolveMemberRefs(
@@ -208,7 +221,7 @@ export async function ingestItems(
           ],
         });
         count(x.sourceType, 'rejected');
-        opts.onItem?.(x.ref, 'rejected');
+        tell(x.ref, 'rejected');
         return true;
       };
       const obs = observations.filter((x) => !unknownMember(x));
@@ -216,9 +229,18 @@ export async function ingestItems(
       const meds = medications.filter((x) => !unknownMember(x));
       if (opts.atomic && report.rejected.length > 0) throw new AtomicBatchFailed();
 
-      const newObs = await insertObservations(tx, obs, memberIds, report, count, opts.onItem);
-      const newConds = await insertConditions(tx, conds, memberIds, report, count, opts.onItem);
-      const newMeds = await insertMedications(tx, meds, memberIds, report, count, opts.onItem);
+      const newObs = await insertObservations(
+        tx,
+        obs,
+        memberIds,
+        created,
+        load,
+        report,
+        count,
+        tell,
+      );
+      const newConds = await insertConditions(tx, conds, memberIds, report, count, tell);
+      const newMeds = await insertMedications(tx, meds, memberIds, report, count, tell);
 
       const touched = new Set<string>([
         ...newObs.map((o) => o.memberId),
@@ -230,15 +252,29 @@ export async function ingestItems(
       const profiles = await updateProfilesFor(tx, [...touched], newObs, newConds, newMeds, now);
       await ctx.care?.afterIngest(tx, { now, observations: newObs, profiles });
     });
+
+  try {
+    try {
+      await attempt('copy');
+    } catch (err) {
+      // The COPY path trusts the keys it read under the member lock; a writer that bypassed the lock
+      // would surface here as a key violation. Nothing was written: redo it with INSERT … ON CONFLICT.
+      if (!isObservationKeyViolation(err)) throw err;
+      Object.assign(report, structuredClone(before));
+      outcomes.length = 0;
+      await attempt('insert');
+    }
   } catch (err) {
     if (err instanceof AtomicBatchFailed) {
       report.rolledBack = true;
       report.accepted = { members: 0, observations: 0, conditions: 0, medications: 0 };
       report.duplicates = 0;
+      flush();
       return report;
     }
     throw err;
   }
+  flush();
   return report;
 }
 
@@ -248,12 +284,23 @@ type Count = (
   n?: number,
 ) => void;
 
+type Tell = (ref: string, outcome: ItemOutcome) => void;
+
+/** How observations go in: COPY after reading which keys exist, or INSERT … ON CONFLICT DO NOTHING. */
+type ObservationLoad = 'copy' | 'insert';
+
+function isObservationKeyViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && e.constraint === 'observations_pkey';
+}
+
 async function upsertMembers(
   tx: Queryable,
   members: Located<MemberInput>[],
   report: IngestReport,
   count: Count,
-  onItem?: IngestOptions['onItem'],
+  onItem: Tell,
+  created: Set<string>,
 ): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   if (members.length === 0) return ids;
@@ -280,20 +327,24 @@ async function upsertMembers(
     ids.set(r.external_ref, r.id);
     const m = byRef.get(r.external_ref);
     if (r.inserted) {
+      created.add(r.id);
       report.accepted.members++;
       if (m) count(m.sourceType, 'accepted');
     } else {
       report.duplicates++;
       if (m) count(m.sourceType, 'duplicates');
     }
-    if (m) onItem?.(m.ref, r.inserted ? 'created' : 'duplicate');
+    if (m) onItem(m.ref, r.inserted ? 'created' : 'duplicate');
   }
   return ids;
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A member reference is an external reference (FHIR Patient id) or CareLoop's own member id. */
+/**
+ * A member reference is an external reference (FHIR Patient id) or CareLoop's own member id. The
+ * members found are locked, in id order so that two lockers never wait on each other crosswise.
+ */
 async function resolveMemberRefs(
   tx: Queryable,
   refs: string[],
@@ -302,7 +353,8 @@ async function resolveMemberRefs(
   if (refs.length === 0) return;
   const uuids = refs.filter((r) => uuidPattern.test(r));
   const { rows } = await tx.query<{ id: string; external_ref: string }>(
-    `SELECT id::text AS id, external_ref FROM members WHERE external_ref = ANY($1::text[]) OR id = ANY($2::uuid[])`,
+    `SELECT id::text AS id, external_ref FROM members WHERE external_ref = ANY($1::text[]) OR id = ANY($2::uuid[])
+      ORDER BY id FOR NO KEY UPDATE`,
     [refs, uuids],
   );
   for (const r of rows) {
@@ -311,17 +363,130 @@ async function resolveMemberRefs(
   }
 }
 
+const observationColumns = [
+  'id',
+  'member_id',
+  'code',
+  'indicator',
+  'value',
+  'unit',
+  'original_value',
+  'original_unit',
+  'effective_at',
+  'effective_end',
+  'source_kind',
+  'source_system',
+  'source_record_id',
+  'idempotency_key',
+  'panel_key',
+  'setting',
+] as const;
+
 async function insertObservations(
   tx: Queryable,
   obs: Located<ObservationInput>[],
   memberIds: Map<string, string>,
+  created: ReadonlySet<string>,
+  load: ObservationLoad,
   report: IngestReport,
   count: Count,
-  onItem?: IngestOptions['onItem'],
+  onItem: Tell,
 ): Promise<StoredObservation[]> {
   if (obs.length === 0) return [];
+  const stored =
+    load === 'copy'
+      ? await copyObservations(tx, obs, memberIds, created)
+      : await insertObservationsOnConflict(tx, obs, memberIds);
+  const out: StoredObservation[] = [];
+  for (let i = 0; i < obs.length; i++) {
+    const o = obs[i]!;
+    const s = stored[i];
+    if (s === undefined) {
+      report.duplicates++;
+      count(o.sourceType, 'duplicates');
+      onItem(o.ref, 'duplicate');
+      continue;
+    }
+    out.push(s);
+    report.accepted.observations++;
+    count(o.sourceType, 'accepted');
+    onItem(o.ref, 'created');
+  }
+  return out;
+}
+
+/**
+ * The fast path (decision 0008): under the member lock, read which of the batch's keys are already
+ * stored (members created by this batch have none), take ids from the identity sequence, and COPY
+ * the new rows in. Returns, per input position, the stored observation or undefined (a duplicate:
+ * already stored, or an earlier copy of the same key in this batch).
+ */
+async function copyObservations(
+  tx: Queryable,
+  obs: Located<ObservationInput>[],
+  memberIds: Map<string, string>,
+  created: ReadonlySet<string>,
+): Promise<(StoredObservation | undefined)[]> {
+  const keyOf = (memberId: string, key: string) => `${memberId}|${key}`;
+  const probe: { m: string; k: string }[] = [];
+  for (const { value: o } of obs) {
+    const memberId = memberIds.get(o.memberRef)!;
+    if (!created.has(memberId)) probe.push({ m: memberId, k: o.idempotencyKey });
+  }
+  const taken = new Set<string>();
+  if (probe.length > 0) {
+    const { rows } = await tx.query<{ m: string; k: string }>(
+      `SELECT t.m::text AS m, t.k FROM json_to_recordset($1::json) AS t(m uuid, k text)
+        WHERE EXISTS (SELECT 1 FROM observations o WHERE o.member_id = t.m AND o.idempotency_key = t.k)`,
+      [JSON.stringify(probe)],
+    );
+    for (const r of rows) taken.add(keyOf(r.m, r.k));
+  }
+  const fresh: number[] = [];
+  for (let i = 0; i < obs.length; i++) {
+    const o = obs[i]!.value;
+    const key = keyOf(memberIds.get(o.memberRef)!, o.idempotencyKey);
+    if (taken.has(key)) continue;
+    taken.add(key); // a key repeated inside one batch is stored once
+    fresh.push(i);
+  }
+  const out: (StoredObservation | undefined)[] = new Array<StoredObservation | undefined>(
+    obs.length,
+  );
+  if (fresh.length === 0) return out;
+  const { rows } = await tx.query<{ ids: string }>(
+    `SELECT string_agg(nextval('observations_id_seq')::text, ',') AS ids FROM generate_series(1, $1::int)`,
+    [fresh.length],
+  );
+  const ids = rows[0]!.ids.split(',');
+  const lines: string[] = new Array<string>(fresh.length);
+  for (let j = 0; j < fresh.length; j++) {
+    const i = fresh[j]!;
+    const o = obs[i]!.value;
+    const memberId = memberIds.get(o.memberRef)!;
+    const id = ids[j]!;
+    // Same order as observationColumns; ids and member ids are digits and uuids (nothing to escape).
+    lines[j] =
+      `${id}\t${memberId}\t${copyString(o.code)}\t${copyString(o.indicator)}\t${copyNumber(o.value)}\t` +
+      `${copyString(o.unit)}\t${copyNumber(o.originalValue)}\t${copyString(o.originalUnit)}\t` +
+      `${copyString(o.effectiveAt)}\t${copyString(o.effectiveEnd)}\t${copyString(o.sourceKind)}\t` +
+      `${copyString(o.sourceSystem)}\t${copyString(o.sourceRecordId)}\t${copyString(o.idempotencyKey)}\t` +
+      `${copyString(o.panelKey)}\t${copyString(o.setting)}\n`;
+    out[i] = { ...o, id, memberId };
+  }
+  const text = lines.join('');
+  await tx.copyFrom('observations', observationColumns, text);
+  return out;
+}
+
+/** The general path: one INSERT … ON CONFLICT DO NOTHING RETURNING, whatever else writes. */
+async function insertObservationsOnConflict(
+  tx: Queryable,
+  obs: Located<ObservationInput>[],
+  memberIds: Map<string, string>,
+): Promise<(StoredObservation | undefined)[]> {
   // One JSON text parameter instead of 15 arrays: JSON.stringify is native, whereas the drivers
-  // escape every array element in JS (the largest JS cost of the insert, see decision 0005).
+  // escape every array element in JS (decision 0005).
   const payload = JSON.stringify(
     obs.map(({ value: o }) => ({
       m: memberIds.get(o.memberRef),
@@ -352,25 +517,15 @@ async function insertObservations(
     [payload],
   );
   const inserted = new Map(rows.map((r) => [`${r.member_id}|${r.idempotency_key}`, r.id]));
-  const stored: StoredObservation[] = [];
-  for (const o of obs) {
-    const memberId = memberIds.get(o.value.memberRef)!;
-    const key = `${memberId}|${o.value.idempotencyKey}`;
+  return obs.map(({ value: o }) => {
+    const memberId = memberIds.get(o.memberRef)!;
+    const key = `${memberId}|${o.idempotencyKey}`;
     const id = inserted.get(key);
-    if (id === undefined) {
-      report.duplicates++;
-      count(o.sourceType, 'duplicates');
-      onItem?.(o.ref, 'duplicate');
-      continue;
-    }
+    if (id === undefined) return undefined;
     // A key repeated inside one batch is inserted once; later copies are duplicates.
     inserted.delete(key);
-    stored.push({ ...o.value, id, memberId });
-    report.accepted.observations++;
-    count(o.sourceType, 'accepted');
-    onItem?.(o.ref, 'created');
-  }
-  return stored;
+    return { ...o, id, memberId };
+  });
 }
 
 interface StoredRef {
@@ -384,7 +539,7 @@ async function insertConditions(
   memberIds: Map<string, string>,
   report: IngestReport,
   count: Count,
-  onItem?: IngestOptions['onItem'],
+  onItem: Tell,
 ): Promise<(ConditionInput & StoredRef)[]> {
   if (conds.length === 0) return [];
   const v = conds.map((c) => c.value);
@@ -414,7 +569,7 @@ async function insertMedications(
   memberIds: Map<string, string>,
   report: IngestReport,
   count: Count,
-  onItem?: IngestOptions['onItem'],
+  onItem: Tell,
 ): Promise<(MedicationInput & StoredRef)[]> {
   if (meds.length === 0) return [];
   const v = meds.map((m) => m.value);
@@ -446,7 +601,7 @@ function collect<T extends { memberRef: string; idempotencyKey: string }>(
   report: IngestReport,
   count: Count,
   field: 'conditions' | 'medications',
-  onItem?: IngestOptions['onItem'],
+  onItem: Tell,
 ): (T & StoredRef)[] {
   const inserted = new Map(rows.map((r) => [`${r.member_id}|${r.idempotency_key}`, r.id]));
   const out: (T & StoredRef)[] = [];
@@ -457,14 +612,14 @@ function collect<T extends { memberRef: string; idempotencyKey: string }>(
     if (id === undefined) {
       report.duplicates++;
       count(x.sourceType, 'duplicates');
-      onItem?.(x.ref, 'duplicate');
+      onItem(x.ref, 'duplicate');
       continue;
     }
     inserted.delete(key);
     out.push({ ...x.value, id, memberId });
     report.accepted[field]++;
     count(x.sourceType, 'accepted');
-    onItem?.(x.ref, 'created');
+    onItem(x.ref, 'created');
   }
   return out;
 }

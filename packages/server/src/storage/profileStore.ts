@@ -39,7 +39,7 @@ function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
 
 /**
  * Folds new items into each touched member's stored profile state and writes only the facts that
- * changed. A state made by an older rule set is rebuilt from the member's whole history instead.
+ * changed. The caller must hold the members' row locks (`FOR NO KEY UPDATE`) in this transaction. A state made by an older rule set is rebuilt from the member's whole history instead.
  */
 export async function updateProfilesFor(
   tx: Queryable,
@@ -50,15 +50,9 @@ export async function updateProfilesFor(
   now: Date,
 ): Promise<MemberProfileUpdate[]> {
   if (memberIds.length === 0) return [];
-  // Two transactions updating one member's profile at once would each fold their items into the same
-  // old state and the later write would drop the earlier one's. Lock the members first (in id order,
-  // so two lockers never wait on each other crosswise), then read the state in a fresh statement:
-  // under READ COMMITTED that statement sees what the transaction we waited for committed.
-  // NO KEY UPDATE, not UPDATE: the observation inserts already hold KEY SHARE locks on these rows
-  // (their foreign key), and FOR UPDATE would deadlock two such transactions against each other.
-  await tx.query(`SELECT 1 FROM members WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [
-    memberIds,
-  ]);
+  // The caller holds every member's row lock (ingestItems takes them before it writes anything), so
+  // no other transaction folds readings into the same state meanwhile; this fresh statement sees what
+  // any transaction we waited for committed (READ COMMITTED).
   const { rows } = await tx.query<MemberRow & { state: ProfileState | null }>(
     `SELECT ${memberColumns('m.')}, s.state
        FROM members m LEFT JOIN profile_states s ON s.member_id = m.id
@@ -176,56 +170,54 @@ export async function writeProfiles(
   now: Date,
 ): Promise<void> {
   if (updates.length === 0) return;
+  // States and facts travel as one JSON text each (json_to_recordset): the drivers would otherwise
+  // escape every element of a text[] in JavaScript, and a state is tens of kilobytes (decision 0008).
   await tx.query(
     `INSERT INTO profile_states (member_id, state, updated_at)
-     SELECT m, s::jsonb, $3 FROM unnest($1::uuid[], $2::text[]) AS t(m, s)
+     SELECT t.m, t.s, $2 FROM json_to_recordset($1::json) AS t(m uuid, s jsonb)
      ON CONFLICT (member_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
-    [
-      updates.map((u) => u.memberId),
-      updates.map((u) => JSON.stringify(u.state)),
-      now.toISOString(),
-    ],
+    [JSON.stringify(updates.map((u) => ({ m: u.memberId, s: u.state }))), now.toISOString()],
   );
-  const delMembers: string[] = [];
-  const delKeys: string[] = [];
-  const changed: { memberId: string; fact: ProfileFact }[] = [];
+  const removed: { m: string; k: string }[] = [];
+  const changed: Record<string, unknown>[] = [];
   for (const u of updates) {
-    for (const k of u.removedKeys) {
-      delMembers.push(u.memberId);
-      delKeys.push(k);
-    }
+    for (const k of u.removedKeys) removed.push({ m: u.memberId, k });
     if (u.changedKeys.length === 0) continue;
     const keys = new Set(u.changedKeys);
-    for (const f of u.facts) if (keys.has(f.key)) changed.push({ memberId: u.memberId, fact: f });
+    for (const f of u.facts) {
+      if (!keys.has(f.key)) continue;
+      changed.push({
+        m: u.memberId,
+        k: f.key,
+        kd: f.kind,
+        // A fact's value may be JSON null (stored as JSON null) or absent (stored as SQL NULL).
+        hv: f.value !== undefined,
+        v: f.value,
+        u: f.unit ?? null,
+        r: f.ruleId,
+        c: f.citation ?? null,
+        e: f.evidence,
+        l: f.label ?? null,
+      });
+    }
   }
-  if (delKeys.length > 0) {
+  if (removed.length > 0) {
     await tx.query(
-      `DELETE FROM profile_facts p USING unnest($1::uuid[], $2::text[]) AS d(m, k)
+      `DELETE FROM profile_facts p USING json_to_recordset($1::json) AS d(m uuid, k text)
         WHERE p.member_id = d.m AND p.key = d.k`,
-      [delMembers, delKeys],
+      [JSON.stringify(removed)],
     );
   }
   if (changed.length > 0) {
     await tx.query(
       `INSERT INTO profile_facts (member_id, key, kind, value, unit, rule_id, citation, evidence, label, updated_at)
-       SELECT m, k, kd, v::jsonb, u, r, c, e::jsonb, l::jsonb, $10
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-           AS t(m, k, kd, v, u, r, c, e, l)
+       SELECT t.m, t.k, t.kd, CASE WHEN t.hv THEN coalesce(t.v, 'null'::jsonb) END, t.u, t.r, t.c, t.e, t.l, $2
+         FROM json_to_recordset($1::json)
+           AS t(m uuid, k text, kd text, hv boolean, v jsonb, u text, r text, c text, e jsonb, l jsonb)
        ON CONFLICT (member_id, key) DO UPDATE SET kind = EXCLUDED.kind, value = EXCLUDED.value, unit = EXCLUDED.unit,
          rule_id = EXCLUDED.rule_id, citation = EXCLUDED.citation, evidence = EXCLUDED.evidence,
          label = EXCLUDED.label, updated_at = EXCLUDED.updated_at`,
-      [
-        changed.map((c) => c.memberId),
-        changed.map((c) => c.fact.key),
-        changed.map((c) => c.fact.kind),
-        changed.map((c) => JSON.stringify(c.fact.value)),
-        changed.map((c) => c.fact.unit ?? null),
-        changed.map((c) => c.fact.ruleId),
-        changed.map((c) => c.fact.citation ?? null),
-        changed.map((c) => JSON.stringify(c.fact.evidence)),
-        changed.map((c) => (c.fact.label ? JSON.stringify(c.fact.label) : null)),
-        now.toISOString(),
-      ],
+      [JSON.stringify(changed), now.toISOString()],
     );
   }
 }
