@@ -14,9 +14,10 @@ export interface IngestBatch {
 
 export interface IngestBatchesOptions {
   /**
-   * Transactions in flight at once. On PostgreSQL the database works in its own process, so while
-   * one batch's statements run, the next batch is parsed and its profile computed (decision 0005).
-   * PGlite runs on this thread and has one connection: more than 1 gains nothing there.
+   * Transactions in flight at once. The database works in its own process (PostgreSQL) or thread
+   * (PGlite, decision 0008), so while one batch's statements run, the next batch is parsed and its
+   * profile computed (decision 0005). PGlite has one connection: its batches still commit one at a
+   * time, but the next one is ready when the connection frees.
    */
   concurrency?: number;
   /** Told each batch's report, in input order. */
@@ -44,7 +45,7 @@ export async function ingestBatches(
   batches: Iterable<IngestBatch> | AsyncIterable<IngestBatch>,
   opts: IngestBatchesOptions = {},
 ): Promise<IngestReport[]> {
-  const concurrency = Math.max(1, opts.concurrency ?? (ctx.db.kind === 'postgres' ? 3 : 1));
+  const concurrency = Math.max(1, opts.concurrency ?? (ctx.db.kind === 'postgres' ? 3 : 2));
   const reports: IngestReport[] = [];
   const inFlight = new Map<Promise<void>, Set<string>>();
   let failure: unknown = null;

@@ -6,7 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { CareEngine } from '../care/careEngine.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { newPassword } from '../auth/tokens.ts';
-import { ingestItems } from '../ingest/ingestItems.ts';
+import { ingestBatches, type IngestBatch } from '../ingest/ingestBatches.ts';
 
 export interface DemoLogin {
   username: string;
@@ -46,24 +46,32 @@ export async function seedDemo(
   const start = new Date(end.getTime() - 182 * 86_400_000);
   const population = generateDemoPopulation({ seed: DEMO_SEED, members: opts.members, start, end });
 
-  let observations = 0;
+  // Batches of ten members, a few in flight (ingestBatches): the database works on one while the
+  // next is assembled and profiled.
   const chunk = 10;
-  for (let i = 0; i < population.length; i += chunk) {
-    const items: IngestItemResult[] = [];
-    for (const d of population.slice(i, i + chunk)) {
-      const ref = d.member.externalRef;
-      items.push({ ok: true, ref, record: { kind: 'member', value: d.member } });
-      for (const c of d.conditions)
-        items.push({ ok: true, ref, record: { kind: 'condition', value: c } });
-      for (const m of d.medications)
-        items.push({ ok: true, ref, record: { kind: 'medication', value: m } });
-      for (const o of d.observations)
-        items.push({ ok: true, ref, record: { kind: 'observation', value: o } });
+  const batches = function* (): Generator<IngestBatch> {
+    for (let i = 0; i < population.length; i += chunk) {
+      const items: IngestItemResult[] = [];
+      for (const d of population.slice(i, i + chunk)) {
+        const ref = d.member.externalRef;
+        items.push({ ok: true, ref, record: { kind: 'member', value: d.member } });
+        for (const c of d.conditions)
+          items.push({ ok: true, ref, record: { kind: 'condition', value: c } });
+        for (const m of d.medications)
+          items.push({ ok: true, ref, record: { kind: 'medication', value: m } });
+        for (const o of d.observations)
+          items.push({ ok: true, ref, record: { kind: 'observation', value: o } });
+      }
+      yield { items };
     }
-    const report = await ingestItems({ db: ctx.db, clock: ctx.clock, care: ctx.care }, items);
-    observations += report.accepted.observations;
-    opts.onProgress?.(Math.min(i + chunk, population.length), population.length);
-  }
+  };
+  let observations = 0;
+  await ingestBatches({ db: ctx.db, clock: ctx.clock, care: ctx.care }, batches(), {
+    onReport: (report, i) => {
+      observations += report.accepted.observations;
+      opts.onProgress?.(Math.min((i + 1) * chunk, population.length), population.length);
+    },
+  });
 
   // Sign-up dates and app opens, so retention cohorts have a history to show.
   const rng = seededRng(DEMO_SEED + 1);
