@@ -112,4 +112,98 @@ describe('ingestBatches: several transactions in flight, each still all-or-nothi
     );
     expect(rows[0]!.n).toBe(6);
   });
+
+  it('shares one transaction between batches yet reports each alone, as if applied in order', async () => {
+    const panel = (id: string, member: string, day: string, sbp: number, dbp: number) => {
+      const e = bpPanel(id, member, `2026-05-${day}T08:00:00+08:00`, sbp, dbp);
+      e.resource.subject = { reference: `Patient/${member}` };
+      return e;
+    };
+    const told: string[][] = [[], [], [], []];
+    const bundles = [
+      // 0: a new member and a reading.
+      bundle('transaction', [patient('g1', 'G'), panel('g1a', 'g1', '01', 130, 80)]),
+      // 1: the same member again, with the same reading and a new one.
+      bundle('transaction', [
+        patient('g1', 'G2'),
+        panel('g1a', 'g1', '01', 130, 80),
+        panel('g1b', 'g1', '02', 150, 95),
+      ]),
+      // 2: a reading for a member nobody has sent: the whole bundle rolls back…
+      bundle('transaction', [patient('g2', 'H'), panel('g2a', 'nobody', '01', 120, 80)]),
+      // 3: …and the bundle after it is stored all the same.
+      bundle('transaction', [patient('g3', 'I'), panel('g3a', 'g3', '01', 122, 78)]),
+    ];
+    const reports = await ingestBatches(
+      { db: t.db, clock: systemClock },
+      bundles.map((b, i) => ({
+        ...batch(b),
+        opts: { atomic: true, onItem: (ref: string, o: string) => told[i]!.push(`${ref}:${o}`) },
+      })),
+      { concurrency: 1, groupItems: 1_000 },
+    );
+    expect(
+      reports.map((r) => [r.rolledBack, r.accepted.members, r.accepted.observations, r.duplicates]),
+    ).toEqual([
+      [false, 1, 2, 0],
+      [false, 0, 2, 3], // the Patient and both halves of g1a were there already
+      [true, 0, 0, 0],
+      [false, 1, 2, 0],
+    ]);
+    expect(reports[2]!.rejected.map((r) => r.issues[0]!.message)).toEqual([
+      "member 'nobody' is not known: send the Patient first or in the same bundle",
+      "member 'nobody' is not known: send the Patient first or in the same bundle",
+    ]);
+    expect(told[1]!.filter((x) => x.endsWith(':created'))).toHaveLength(2);
+    expect(told[3]).toHaveLength(3);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM members WHERE external_ref IN ('g1', 'g2', 'g3')`,
+      ),
+    ).toBe(2);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM members WHERE external_ref = 'g1' AND name = 'G2'`,
+      ),
+    ).toBe(1);
+    const { rows } = await t.db.query<{ n: number }>(
+      `SELECT (s.state -> 'indicators' -> 'sbp' ->> 'n')::int AS n
+         FROM members m JOIN profile_states s ON s.member_id = m.id WHERE m.external_ref = 'g1'`,
+    );
+    expect(rows[0]!.n).toBe(2);
+    expect(reports[0]!.memberIds).toEqual(reports[1]!.memberIds);
+  });
+
+  it('commits a group of good batches once, and each batch alone when groupItems is 1', async () => {
+    let transactions = 0;
+    const counting = {
+      ...t.db,
+      kind: t.db.kind,
+      query: t.db.query.bind(t.db),
+      copyFrom: t.db.copyFrom.bind(t.db),
+      close: async () => undefined,
+      transaction: <T>(fn: Parameters<typeof t.db.transaction<T>>[0]) => {
+        transactions++;
+        return t.db.transaction(fn);
+      },
+    };
+    const three = (tag: string) =>
+      [1, 2, 3].map((i) =>
+        batch(
+          bundle('transaction', [
+            patient(`${tag}${i}`, 'K'),
+            bpPanel(`${tag}${i}o`, `${tag}${i}`, '2026-06-01T08:00:00+08:00', 125, 82),
+          ]),
+        ),
+      );
+    const grouped = await ingestBatches({ db: counting, clock: systemClock }, three('tg'));
+    expect(transactions).toBe(1);
+    expect(grouped.map((r) => r.accepted.observations)).toEqual([2, 2, 2]);
+    transactions = 0;
+    const alone = await ingestBatches({ db: counting, clock: systemClock }, three('ta'), {
+      groupItems: 1,
+    });
+    expect(transactions).toBe(3);
+    expect(alone.map((r) => r.accepted.observations)).toEqual([2, 2, 2]);
+  });
 });

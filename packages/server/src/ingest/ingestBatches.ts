@@ -1,6 +1,6 @@
 import type { IngestItemResult } from '@careloop/core';
 import {
-  ingestItems,
+  ingestItemGroup,
   type IngestContext,
   type IngestOptions,
   type IngestReport,
@@ -15,30 +15,34 @@ export interface IngestBatch {
 export interface IngestBatchesOptions {
   /**
    * Transactions in flight at once. The database works in its own process (PostgreSQL) or thread
-   * (PGlite, decision 0008), so while one batch's statements run, the next batch is parsed and its
-   * profile computed (decision 0005). PGlite has one connection: its batches still commit one at a
-   * time, but the next one is ready when the connection frees.
+   * (PGlite, decision 0008), so while one transaction's statements run, the next batches are parsed
+   * and their profiles computed (decision 0005). PGlite has one connection: its transactions still
+   * commit one at a time, but the next one is ready when the connection frees.
    */
   concurrency?: number;
+  /**
+   * Batches that share one transaction (group commit, decision 0008) until they hold this many items
+   * (default 5,000; 1 item means one transaction per batch). Each batch keeps its own report and its
+   * all-or-nothing promise (`ingestItemGroup`).
+   */
+  groupItems?: number;
   /** Told each batch's report, in input order. */
   onReport?: (report: IngestReport, index: number) => void;
 }
 
 /** Every member reference a batch writes to (Patient external refs and observation subjects). */
-function memberRefsOf(batch: IngestBatch): Set<string> {
-  const refs = new Set<string>();
+function memberRefsOf(batch: IngestBatch, into: Set<string>): void {
   for (const item of batch.items) {
     if (!item.ok) continue;
     const r = item.record;
-    refs.add(r.kind === 'member' ? r.value.externalRef : r.value.memberRef);
+    into.add(r.kind === 'member' ? r.value.externalRef : r.value.memberRef);
   }
-  return refs;
 }
 
 /**
- * Ingests independent batches, each in its own transaction with `ingestItems`' guarantees, keeping
- * up to `concurrency` of them in flight. A batch that shares a member with one still in flight waits
- * for it, so each member's batches are applied in input order. Returns the reports in input order.
+ * Ingests independent batches, a group of them per transaction, keeping up to `concurrency`
+ * transactions in flight. A group that shares a member with one still in flight waits for it, so
+ * each member's batches are applied in input order. Returns the reports in input order.
  */
 export async function ingestBatches(
   ctx: IngestContext,
@@ -46,6 +50,7 @@ export async function ingestBatches(
   opts: IngestBatchesOptions = {},
 ): Promise<IngestReport[]> {
   const concurrency = Math.max(1, opts.concurrency ?? (ctx.db.kind === 'postgres' ? 3 : 2));
+  const groupItems = Math.max(1, opts.groupItems ?? 5_000);
   const reports: IngestReport[] = [];
   const inFlight = new Map<Promise<void>, Set<string>>();
   let failure: unknown = null;
@@ -63,22 +68,39 @@ export async function ingestBatches(
     }
   };
 
-  for await (const batch of batches) {
-    const refs = memberRefsOf(batch);
+  const launch = async (group: IngestBatch[], refs: Set<string>): Promise<void> => {
     const overlaps = (): Promise<void>[] =>
       [...inFlight].filter(([, r]) => [...refs].some((x) => r.has(x))).map(([p]) => p);
     for (let wait = overlaps(); wait.length > 0; wait = overlaps()) await Promise.race(wait);
     while (inFlight.size >= concurrency) await Promise.race(inFlight.keys());
-    if (failure !== null) break;
-    const i = index++;
-    const p: Promise<void> = ingestItems(ctx, batch.items, batch.opts)
-      .then((r) => report(i, r))
+    if (failure !== null) return;
+    const first = index;
+    index += group.length;
+    const p: Promise<void> = ingestItemGroup(ctx, group)
+      .then((rs) => rs.forEach((r, k) => report(first + k, r)))
       .catch((err: unknown) => {
         failure ??= err;
       })
       .finally(() => inFlight.delete(p));
     inFlight.set(p, refs);
+  };
+
+  let group: IngestBatch[] = [];
+  let refs = new Set<string>();
+  let items = 0;
+  for await (const batch of batches) {
+    group.push(batch);
+    memberRefsOf(batch, refs);
+    items += batch.items.length;
+    if (items >= groupItems) {
+      await launch(group, refs);
+      group = [];
+      refs = new Set();
+      items = 0;
+    }
+    if (failure !== null) break;
   }
+  if (group.length > 0 && failure === null) await launch(group, refs);
   await Promise.all(inFlight.keys());
   if (failure !== null) throw failure;
   return reports;
