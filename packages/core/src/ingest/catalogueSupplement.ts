@@ -64,6 +64,18 @@ export function toCatalogueUnit(
   const trimmed = unit.trim();
   const special = valueConversions[indicatorId]?.[trimmed];
   if (special) return { value: value * special.factor, unit: special.unit };
-  if (appleMolarUnit.test(trimmed)) return { value, unit: 'mmol/L' };
-  return { value, unit: unitSpellings[trimmed] ?? unitSpellings[trimmed.toLowerCase()] ?? trimmed };
+  if (trimmed.startsWith('mmol<') && appleMolarUnit.test(trimmed)) return { value, unit: 'mmol/L' };
+  return { value, unit: catalogueSpelling(trimmed) };
+}
+
+/** Memo of the spelling lookup (a handful of distinct units; saves a lower-cased copy per value). */
+const spellings = new Map<string, string>();
+function catalogueSpelling(trimmed: string): string {
+  let unit = spellings.get(trimmed);
+  if (unit === undefined) {
+    unit = unitSpellings[trimmed] ?? unitSpellings[trimmed.toLowerCase()] ?? trimmed;
+    if (spellings.size >= 10_000) spellings.clear();
+    spellings.set(trimmed, unit);
+  }
+  return unit;
 }

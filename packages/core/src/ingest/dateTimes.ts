@@ -4,6 +4,8 @@
  * offset the source wrote it with.
  */
 
+import { fhirInstantFastPath } from '../model/isoInstants.ts';
+
 export type InstantResult = { ok: true; iso: string } | { ok: false; message: string };
 
 export type FhirDatePrecision = 'year' | 'month' | 'day' | 'time';
@@ -67,6 +69,13 @@ const fhirDateTime =
  */
 export function parseFhirDateTime(value: unknown): FhirDateTimeResult {
   if (typeof value !== 'string') return { ok: false, message: 'must be a FHIR dateTime string' };
+  const fast = fhirInstantFastPath(value);
+  if (fast !== undefined) return { ok: true, iso: fast, precision: 'time' };
+  return parseFhirDateTimeGeneral(value);
+}
+
+/** `parseFhirDateTime` without the fast path (exported for the equivalence test). */
+export function parseFhirDateTimeGeneral(value: string): FhirDateTimeResult {
   const m = fhirDateTime.exec(value);
   if (!m)
     return { ok: false, message: `'${value}' is not a FHIR dateTime (YYYY-MM-DDThh:mm:ss+zz:zz)` };
@@ -95,6 +104,13 @@ const rfc3339 =
 export function parseRfc3339(value: unknown): InstantResult {
   if (typeof value !== 'string')
     return { ok: false, message: 'must be an RFC 3339 date-time string' };
+  const fast = fhirInstantFastPath(value);
+  if (fast !== undefined) return { ok: true, iso: fast };
+  return parseRfc3339General(value);
+}
+
+/** `parseRfc3339` without the fast path (exported for the equivalence test). */
+export function parseRfc3339General(value: string): InstantResult {
   const m = rfc3339.exec(value);
   if (!m) {
     return {

@@ -56,6 +56,8 @@ export interface FhirContext {
    * observations in a report often leave effective[x] to the report (FHIR R4 lipid example).
    */
   reportTimes: Map<string, unknown>;
+  /** The last subject reference resolved and its result (a bundle's entries share one subject). */
+  lastSubject?: { ref: string; result: PatientRefResult };
 }
 
 export const emptyContext = (sourceKind: SourceKind, sourceSystem: string): FhirContext => ({
@@ -68,9 +70,15 @@ export const emptyContext = (sourceKind: SourceKind, sourceSystem: string): Fhir
 
 /** `urn:uuid:abc` → `abc`; other fullUrls have no logical id of their own. */
 export function uuidFromFullUrl(fullUrl: unknown): string | undefined {
-  if (typeof fullUrl !== 'string') return undefined;
-  const m = /^urn:uuid:([0-9a-fA-F-]{8,})$/.exec(fullUrl);
-  return m?.[1];
+  // By char code (was /^urn:uuid:([0-9a-fA-F-]{8,})$/, run for every entry of a bundle).
+  if (typeof fullUrl !== 'string' || fullUrl.length < 17 || !fullUrl.startsWith('urn:uuid:'))
+    return undefined;
+  for (let i = 9; i < fullUrl.length; i++) {
+    const c = fullUrl.charCodeAt(i);
+    const ok = (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 45; // 0-9 a-f A-F -
+    if (!ok) return undefined;
+  }
+  return fullUrl.slice(9);
 }
 
 const idPattern = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -108,6 +116,14 @@ export function resolvePatientRef(subject: unknown, ctx: FhirContext): PatientRe
       message: 'subject.reference is required (a logical identifier alone cannot be matched)',
     };
   }
+  const last = ctx.lastSubject;
+  if (last !== undefined && last.ref === ref) return last.result;
+  const result = resolveReference(ref, ctx);
+  ctx.lastSubject = { ref, result };
+  return result;
+}
+
+function resolveReference(ref: string, ctx: FhirContext): PatientRefResult {
   const local = ctx.patients.get(ref);
   if (local !== undefined) return { ok: true, memberRef: local };
   const uuid = uuidFromFullUrl(ref);

@@ -1,8 +1,8 @@
 import { indicatorById } from '../clinical/indicators.ts';
 import type { ObservationInput, SourceKind, ValidationIssue } from '../model/types.ts';
+import { fhirInstantFastPath } from '../model/isoInstants.ts';
 import { parseFhirDateTime } from './dateTimes.ts';
 import {
-  codings,
   entryAddresses,
   firstCode,
   LOINC,
@@ -50,35 +50,55 @@ export function bloodPressureSetting(
 
 /** The LOINC code of a CodeableConcept: the first one the catalogue knows, else the first one. */
 function loincCode(concept: unknown): string | undefined {
-  const loinc = codings(concept).filter((c) => c.system === LOINC || c.system === LOINC_OID);
-  return (loinc.find((c) => indicatorForCode(c.code)) ?? loinc[0])?.code;
+  // One pass without the intermediate Coding objects of `codings()` (this runs per observation).
+  if (!isRecord(concept) || !Array.isArray(concept.coding)) return undefined;
+  let first: string | undefined;
+  for (const c of concept.coding as unknown[]) {
+    if (!isRecord(c)) continue;
+    const code = c.code;
+    if (typeof code !== 'string' || code === '' || (c.system !== LOINC && c.system !== LOINC_OID))
+      continue;
+    if (indicatorForCode(code)) return code;
+    first ??= code;
+  }
+  return first;
 }
 
 type Effective =
   { ok: true; start: string; end: string | null } | { ok: false; issue: ValidationIssue };
 
+type InstantAt = { ok: true; iso: string } | { ok: false; issue: ValidationIssue };
+
+/** One effective instant; `path` + `key` name it in an issue (joined only when there is one). */
+function effectiveInstant(value: unknown, path: string, key: string): InstantAt {
+  const parsed = parseFhirDateTime(value);
+  if (!parsed.ok) return { ok: false, issue: { path: `${path}.${key}`, message: parsed.message } };
+  if (parsed.precision === 'year' || parsed.precision === 'month') {
+    return {
+      ok: false,
+      issue: {
+        path: `${path}.${key}`,
+        message: `'${String(value)}' is too imprecise: a reading needs at least a day`,
+      },
+    };
+  }
+  return { ok: true, iso: parsed.iso };
+}
+
 /** effective[x] → instants; dates need at least day precision to place a reading on a day. */
 function readEffective(holder: Record<string, unknown>, path: string): Effective | undefined {
-  const instant = (
-    value: unknown,
-    at: string,
-  ): { ok: true; iso: string } | { ok: false; issue: ValidationIssue } => {
-    const parsed = parseFhirDateTime(value);
-    if (!parsed.ok) return { ok: false, issue: { path: at, message: parsed.message } };
-    if (parsed.precision === 'year' || parsed.precision === 'month') {
-      return {
-        ok: false,
-        issue: {
-          path: at,
-          message: `'${String(value)}' is too imprecise: a reading needs at least a day`,
-        },
-      };
-    }
-    return { ok: true, iso: parsed.iso };
-  };
-  for (const key of ['effectiveDateTime', 'effectiveInstant'] as const) {
-    if (holder[key] === undefined) continue;
-    const at = instant(holder[key], `${path}.${key}`);
+  const key =
+    holder.effectiveDateTime !== undefined
+      ? 'effectiveDateTime'
+      : holder.effectiveInstant !== undefined
+        ? 'effectiveInstant'
+        : undefined;
+  if (key !== undefined) {
+    const value = holder[key];
+    // The common case, a full instant, without the intermediate result objects.
+    const fast = typeof value === 'string' ? fhirInstantFastPath(value) : undefined;
+    if (fast !== undefined) return { ok: true, start: fast, end: null };
+    const at = effectiveInstant(value, path, key);
     return at.ok ? { ok: true, start: at.iso, end: null } : at;
   }
   const period = holder.effectivePeriod;
@@ -86,14 +106,15 @@ function readEffective(holder: Record<string, unknown>, path: string): Effective
   if (!isRecord(period) || (period.start === undefined && period.end === undefined)) {
     return { ok: false, issue: { path: `${path}.effectivePeriod`, message: 'needs a start' } };
   }
-  const start = instant(
+  const start = effectiveInstant(
     period.start ?? period.end,
-    `${path}.effectivePeriod.${period.start === undefined ? 'end' : 'start'}`,
+    path,
+    `effectivePeriod.${period.start === undefined ? 'end' : 'start'}`,
   );
   if (!start.ok) return start;
   if (period.start === undefined || period.end === undefined)
     return { ok: true, start: start.iso, end: null };
-  const end = instant(period.end, `${path}.effectivePeriod.end`);
+  const end = effectiveInstant(period.end, path, 'effectivePeriod.end');
   if (!end.ok) return end;
   if (end.iso < start.iso)
     return {
@@ -111,21 +132,33 @@ interface ObservationFrame {
   ctx: FhirContext;
 }
 
-/** One valueQuantity (of the observation or a component) → an observation item. */
+const quantityPath = (base: string, component: number): string =>
+  component < 0 ? `${base}.valueQuantity` : `${base}.component[${component}].valueQuantity`;
+
+/**
+ * One valueQuantity (of the observation or a component) → an observation item. Its path is
+ * `${base}.valueQuantity`, or `${base}.component[i].valueQuantity` for component `i` (joined only
+ * when an issue needs it).
+ */
 function quantityItem(
   frame: ObservationFrame,
   code: string,
   quantity: unknown,
   ref: string,
-  path: string,
+  base: string,
+  component: number,
   panelKey: string | null,
 ): IngestItemResult {
   if (!isRecord(quantity))
-    return rejectedItem(ref, [{ path, message: 'must be a Quantity object' }], TYPE);
+    return rejectedItem(
+      ref,
+      [{ path: quantityPath(base, component), message: 'must be a Quantity object' }],
+      TYPE,
+    );
   if (quantity.comparator !== undefined) {
     return skippedItem(
       ref,
-      `${path}.comparator`,
+      `${quantityPath(base, component)}.comparator`,
       `value '${String(quantity.comparator)}${String(quantity.value)}' is a bound, not a measurement: not stored`,
       TYPE,
     );
@@ -142,7 +175,11 @@ function quantityItem(
       normalized.reason === 'not-a-number' || normalized.reason === 'implausible'
         ? 'value'
         : 'unit';
-    return rejectedItem(ref, [{ path: `${path}.${field}`, message: normalized.message }], TYPE);
+    return rejectedItem(
+      ref,
+      [{ path: `${quantityPath(base, component)}.${field}`, message: normalized.message }],
+      TYPE,
+    );
   }
   const v = normalized.value;
   const { ctx, memberRef, recordId, effectiveAt, effectiveEnd } = frame;
@@ -246,9 +283,7 @@ export function parseFhirObservation(
   };
   const items: IngestItemResult[] = [];
   if (resource.valueQuantity !== undefined) {
-    items.push(
-      quantityItem(frame, code, resource.valueQuantity, ref, `${path}.valueQuantity`, null),
-    );
+    items.push(quantityItem(frame, code, resource.valueQuantity, ref, path, -1, null));
   }
 
   const components = Array.isArray(resource.component) ? resource.component : [];
@@ -264,13 +299,22 @@ export function parseFhirObservation(
       : recordId !== null
         ? sourceRecordKey(ctx.sourceSystem, `Observation/${recordId}`)
         : `${ctx.sourceSystem}:${frame.memberRef}:${code}:${frame.effectiveAt}`;
-  const halves = new Map<string, IngestItemResult>();
-  components.forEach((component, i) => {
+  // The last item per half (only the systolic and diastolic ones are looked at).
+  let sbpHalf: IngestItemResult | undefined;
+  let dbpHalf: IngestItemResult | undefined;
+  for (let i = 0; i < components.length; i++) {
+    if (!(i in components)) continue; // a hole (as forEach skipped them)
+    const component: unknown = components[i];
     const cRef = `${ref}.component[${i}]`;
-    const cPath = `${path}.component[${i}]`;
     if (!isRecord(component)) {
-      items.push(rejectedItem(cRef, [{ path: cPath, message: 'must be an object' }], TYPE));
-      return;
+      items.push(
+        rejectedItem(
+          cRef,
+          [{ path: `${path}.component[${i}]`, message: 'must be an object' }],
+          TYPE,
+        ),
+      );
+      continue;
     }
     const cCode = loincCode(component.code);
     const cIndicator = cCode === undefined ? undefined : indicatorForCode(cCode)?.id;
@@ -280,43 +324,43 @@ export function parseFhirObservation(
         items.push(
           skippedItem(
             cRef,
-            `${cPath}.dataAbsentReason`,
+            `${path}.component[${i}].dataAbsentReason`,
             `no value (dataAbsentReason '${reason}')`,
             TYPE,
           ),
         );
-        halves.set(cIndicator, items[items.length - 1] as IngestItemResult);
+        if (cIndicator === 'sbp') sbpHalf = items[items.length - 1];
+        else if (cIndicator === 'dbp') dbpHalf = items[items.length - 1];
       }
-      return; // coded or text components (Apgar, Glasgow) are not stored
+      continue; // coded or text components (Apgar, Glasgow) are not stored
     }
     if (cCode === undefined) {
       items.push(
         rejectedItem(
           cRef,
-          [{ path: `${cPath}.code.coding`, message: `no LOINC coding (system ${LOINC})` }],
+          [
+            {
+              path: `${path}.component[${i}].code.coding`,
+              message: `no LOINC coding (system ${LOINC})`,
+            },
+          ],
           TYPE,
         ),
       );
-      return;
+      continue;
     }
-    const item = quantityItem(
-      frame,
-      cCode,
-      component.valueQuantity,
-      cRef,
-      `${cPath}.valueQuantity`,
-      panelKey,
-    );
+    const item = quantityItem(frame, cCode, component.valueQuantity, cRef, path, i, panelKey);
     items.push(item);
-    if (cIndicator !== undefined) halves.set(cIndicator, item);
-  });
+    if (cIndicator === 'sbp') sbpHalf = item;
+    else if (cIndicator === 'dbp') dbpHalf = item;
+  }
 
   if (isBpPanel) {
     for (const [id, loinc] of [
       ['sbp', '8480-6'],
       ['dbp', '8462-4'],
     ] as const) {
-      if (!halves.has(id)) {
+      if ((id === 'sbp' ? sbpHalf : dbpHalf) === undefined) {
         items.push(
           rejectedItem(
             `${ref}.component`,
@@ -331,8 +375,8 @@ export function parseFhirObservation(
         );
       }
     }
-    const sbp = halves.get('sbp');
-    const dbp = halves.get('dbp');
+    const sbp = sbpHalf;
+    const dbp = dbpHalf;
     if (
       sbp?.ok &&
       dbp?.ok &&

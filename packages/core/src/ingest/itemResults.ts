@@ -7,9 +7,9 @@ export const accepted = (
   ref: string,
   record: IngestRecord,
   sourceType: string,
-  warnings: ValidationIssue[] = [],
+  warnings?: ValidationIssue[],
 ): IngestItemResult =>
-  warnings.length > 0
+  warnings !== undefined && warnings.length > 0
     ? { ok: true, ref, record, sourceType, warnings }
     : { ok: true, ref, record, sourceType };
 

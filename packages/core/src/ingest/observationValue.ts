@@ -22,6 +22,9 @@ export type NormalizedValueResult =
       reason: 'unknown-unit' | 'implausible' | 'no-unit' | 'not-a-number';
     };
 
+const isCandidate = (u: string | undefined): u is string =>
+  typeof u === 'string' && u.trim() !== '';
+
 /** The catalogue indicator for a LOINC code, including codes from the local supplement. */
 export function indicatorForCode(code: string): Indicator | undefined {
   const supplementary = supplementaryLoinc[code];
@@ -46,8 +49,14 @@ export function normalizeObservationValue(
       message: `value must be a number, got ${JSON.stringify(value)}`,
     };
   }
-  const candidates = units.filter((u): u is string => typeof u === 'string' && u.trim() !== '');
-  const first = candidates[0];
+  // Candidates are the string units that are not blank (no filtered copy: this runs per value).
+  let first: string | undefined;
+  for (const u of units) {
+    if (isCandidate(u)) {
+      first = u;
+      break;
+    }
+  }
   if (first === undefined) return { ok: false, reason: 'no-unit', message: 'value has no unit' };
 
   const indicator = indicatorForCode(code);
@@ -64,7 +73,8 @@ export function normalizeObservationValue(
     };
   }
   let firstFailure: NormalizedValueResult | undefined;
-  for (const unit of candidates) {
+  for (const unit of units) {
+    if (!isCandidate(unit)) continue;
     const converted = toCatalogueUnit(indicator.id, value, unit);
     const normalized = normalizeQuantity(indicator, converted.value, converted.unit);
     if (normalized.ok) {

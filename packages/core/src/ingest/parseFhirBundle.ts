@@ -79,10 +79,12 @@ function indexBundle(entries: unknown[], ctx: FhirContext): void {
     if (!isRecord(entry) || !isRecord(entry.resource)) continue;
     const resource = entry.resource;
     const type = resource.resourceType;
-    const id = logicalId(resource, entry.fullUrl);
-    if (type === 'Patient' && id !== undefined) {
+    if (type === 'Patient') {
+      const id = logicalId(resource, entry.fullUrl);
+      if (id === undefined) continue;
       for (const address of entryAddresses(type, id, entry.fullUrl)) ctx.patients.set(address, id);
     } else if (type === 'Medication') {
+      const id = logicalId(resource, entry.fullUrl);
       for (const address of entryAddresses(type, id, entry.fullUrl))
         ctx.medications.set(address, resource);
     } else if (type === 'DiagnosticReport' && Array.isArray(resource.result)) {

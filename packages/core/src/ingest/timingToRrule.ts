@@ -311,6 +311,23 @@ const formatTimes = (times: readonly { hour: number; minute: number }[]): string
     .map((t) => `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`)
     .join(', ');
 
+/** Whether a rule parses back with a frequency and yields a dose from `probeStart` (memoised). */
+const yieldsCache = new Map<string, boolean>();
+function ruleYields(rrule: string, probeStart: number): boolean {
+  const key = `${probeStart}|${rrule}`;
+  let yields = yieldsCache.get(key);
+  if (yields === undefined) {
+    const parsed = RRule.parseString(rrule);
+    const occurrences = new RRule({ ...parsed, dtstart: new Date(probeStart) }).all(
+      (_, i) => i < 2,
+    );
+    yields = parsed.freq !== undefined && occurrences.length > 0;
+    if (yieldsCache.size >= 1000) yieldsCache.clear();
+    yieldsCache.set(key, yields);
+  }
+  return yields;
+}
+
 /** Serialises with rrule, then proves the rule parses back and yields occurrences. */
 function finish(
   options: Partial<RRuleOptions>,
@@ -324,13 +341,9 @@ function finish(
   if (count !== undefined) full.count = count;
   if (until !== undefined) full.until = until;
   const rrule = RRule.optionsToString(full).replace(/^RRULE:/, '');
-  const parsed = RRule.parseString(rrule);
   // Probe from a fixed start (a year before UNTIL when there is one): the rule must yield a dose.
-  const probeStart = until
-    ? new Date(until.getTime() - 366 * 86_400_000)
-    : new Date(Date.UTC(2020, 0, 1));
-  const occurrences = new RRule({ ...parsed, dtstart: probeStart }).all((_, i) => i < 2);
-  if (parsed.freq === undefined || occurrences.length === 0) {
+  const probeStart = until ? until.getTime() - 366 * 86_400_000 : Date.UTC(2020, 0, 1);
+  if (!ruleYields(rrule, probeStart)) {
     return {
       ok: true,
       rrule: null,

@@ -6,7 +6,7 @@ import {
 } from '../clinical/bloodPressureClass.ts';
 import type { BpDay, BpState, Confirmation, Reading } from './state.ts';
 import { retention } from './state.ts';
-import { compareReadings, dayKey, mergeEvent } from './summaries.ts';
+import { compareReadings, mergeDayEventInPlace } from './summaries.ts';
 
 /**
  * Where a BP reading was taken: the source's own `setting`, else inferred from the source kind
@@ -24,19 +24,24 @@ export interface BpHalf {
 
 /** Pairs systolic and diastolic halves by panel key, else by identical effective time. */
 export function pairBpHalves(halves: readonly BpHalf[]): { s?: Reading; d?: Reading }[] {
-  const groups = new Map<string, { s?: Reading; d?: Reading }>();
+  // Groups in order of first appearance; looked up by panel key or by time (no key strings built).
+  const groups: { s?: Reading; d?: Reading }[] = [];
+  const byPanel = new Map<string, { s?: Reading; d?: Reading }>();
+  const byTime = new Map<number, { s?: Reading; d?: Reading }>();
   for (const h of halves) {
-    const key = h.r.p ? `p:${h.r.p}` : `t:${h.r.t}`;
-    let g = groups.get(key);
+    const p = h.r.p;
+    let g = p ? byPanel.get(p) : byTime.get(h.r.t);
     if (!g) {
       g = {};
-      groups.set(key, g);
+      groups.push(g);
+      if (p) byPanel.set(p, g);
+      else byTime.set(h.r.t, g);
     }
     if (h.which === 'sbp') {
       if (!g.s || compareReadings(h.r, g.s) > 0) g.s = h.r;
     } else if (!g.d || compareReadings(h.r, g.d) > 0) g.d = h.r;
   }
-  return [...groups.values()];
+  return groups;
 }
 
 /** Mutates `out` (a copy owned by the current update). */
@@ -57,36 +62,64 @@ function addToDay(out: BpDay[], r: Reading, which: 'sbp' | 'dbp'): void {
     i = j;
   }
   const b = out[i] as BpDay;
-  // One evidence reading per day (the latest systolic) keeps the stored state small.
-  const ev = which === 'sbp' ? [...b.ev, r].sort(compareReadings).slice(-1) : b.ev;
-  out[i] =
-    which === 'sbp'
-      ? { ...b, nS: b.nS + 1, sumS: b.sumS + r.v, ev }
-      : { ...b, nD: b.nD + 1, sumD: b.sumD + r.v, ev };
+  // One evidence reading per day (the latest systolic) keeps the stored state small: the last of
+  // [...b.ev, r] stably sorted, i.e. the last of its greatest elements.
+  if (which === 'sbp') {
+    let latest = r;
+    for (let k = b.ev.length - 1; k >= 0; k--) {
+      const e = b.ev[k] as Reading;
+      if (compareReadings(e, latest) > 0) latest = e;
+    }
+    out[i] = { d: b.d, nS: b.nS + 1, sumS: b.sumS + r.v, nD: b.nD, sumD: b.sumD, ev: [latest] };
+  } else {
+    out[i] = { d: b.d, nS: b.nS, sumS: b.sumS, nD: b.nD + 1, sumD: b.sumD + r.v, ev: b.ev };
+  }
 }
 
-/** Mean-based confirmation over days [from, to]: home needs ≥ 3 days with readings. */
-function windowMeans(
-  days: readonly BpDay[],
-  from: number,
-  to: number,
-): { nDays: number; meanS: number | null; meanD: number | null; ev: Reading[] } {
+interface WindowMeans {
+  nDays: number;
+  meanS: number | null;
+  meanD: number | null;
+  /** The window is days[lo, hi). */
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Mean-based confirmation over days [from, to]: home needs ≥ 3 days with readings. `days` are
+ * ascending by day (as addToDay keeps them), so the window is one run found by binary search.
+ */
+function windowMeans(days: readonly BpDay[], from: number, to: number): WindowMeans {
+  let lo = 0;
+  let hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((days[mid] as BpDay).d < from) lo = mid + 1;
+    else hi = mid;
+  }
   let nDays = 0;
   let nS = 0;
   let sumS = 0;
   let nD = 0;
   let sumD = 0;
-  const ev: Reading[] = [];
-  for (const b of days) {
-    if (b.d < from || b.d > to) continue;
+  let i = lo;
+  for (; i < days.length; i++) {
+    const b = days[i] as BpDay;
+    if (b.d > to) break;
     nDays++;
     nS += b.nS;
     sumS += b.sumS;
     nD += b.nD;
     sumD += b.sumD;
-    ev.push(...b.ev);
   }
-  return { nDays, meanS: nS ? sumS / nS : null, meanD: nD ? sumD / nD : null, ev };
+  return { nDays, meanS: nS ? sumS / nS : null, meanD: nD ? sumD / nD : null, lo, hi: i };
+}
+
+/** The last ten evidence readings of a window (collected only when it confirms). */
+function windowEvidence(days: readonly BpDay[], w: WindowMeans): Reading[] {
+  const ev: Reading[] = [];
+  for (let i = w.lo; i < w.hi; i++) ev.push(...(days[i] as BpDay).ev);
+  return ev.slice(-10);
 }
 
 export function homeWindow(days: readonly BpDay[], end: number): Confirmation | null {
@@ -95,7 +128,7 @@ export function homeWindow(days: readonly BpDay[], end: number): Confirmation | 
   if (w.nDays < hypertensionConfirmation.homeDays) return null;
   if (!inHypertensiveRange('home', w.meanS, w.meanD)) return null;
   return {
-    evidence: w.ev.slice(-10),
+    evidence: windowEvidence(days, w),
     meanS: w.meanS ?? undefined,
     meanD: w.meanD ?? undefined,
     from,
@@ -107,7 +140,7 @@ export function ambulatoryDay(days: readonly BpDay[], day: number): Confirmation
   const w = windowMeans(days, day, day);
   if (w.nDays === 0 || !inHypertensiveRange('ambulatory', w.meanS, w.meanD)) return null;
   return {
-    evidence: w.ev.slice(-10),
+    evidence: windowEvidence(days, w),
     meanS: w.meanS ?? undefined,
     meanD: w.meanD ?? undefined,
     from: day,
@@ -160,14 +193,21 @@ export function mergeBloodPressure(
   const prevAmbNewest = prev.ambulatoryDays[prev.ambulatoryDays.length - 1]?.d;
   let minHome = Infinity;
   let minAmb = Infinity;
+  // Copied on first change, then merged into in place.
+  let elevatedDays: Reading[] | undefined;
+  let officeDays: Reading[] | undefined;
   for (const h of halves) {
     const r = h.r;
     const setting = r.s ?? 'office';
     const sbp = h.which === 'sbp' ? r.v : null;
     const dbp = h.which === 'dbp' ? r.v : null;
     if (inHypertensiveRange(setting, sbp, dbp)) {
-      bp.elevatedDays = mergeEvent(bp.elevatedDays, r, dayKey);
-      if (setting === 'office') bp.officeDays = mergeEvent(bp.officeDays, r, dayKey);
+      elevatedDays ??= bp.elevatedDays.slice();
+      mergeDayEventInPlace(elevatedDays, r);
+      if (setting === 'office') {
+        officeDays ??= bp.officeDays.slice();
+        mergeDayEventInPlace(officeDays, r);
+      }
     }
     if (setting === 'home') {
       addToDay(bp.homeDays, r, h.which);
@@ -177,6 +217,8 @@ export function mergeBloodPressure(
       minAmb = Math.min(minAmb, r.d);
     }
   }
+  if (elevatedDays) bp.elevatedDays = elevatedDays;
+  if (officeDays) bp.officeDays = officeDays;
   // Latest complete pair: from this batch, or the halves of one panel split across batches.
   const pairs = pairBpHalves(halves);
   if (

@@ -34,6 +34,37 @@ function evidenceReading(r: Reading): Reading {
   return { id: r.id, code: r.code, v: r.v, at: r.at, t: r.t, d: r.d };
 }
 
+const hasExtras = (r: Reading): boolean =>
+  r.s !== undefined || r.p !== undefined || r.ov !== undefined || r.ou !== undefined;
+
+const dayOf = (b: DayBucket): number => b.d;
+const weekOf = (b: WeekBucket): number => b.w;
+const monthOf = (b: MonthBucket): number => b.m;
+
+/**
+ * Buckets with a key above these were created by the current update, so it may change them in
+ * place instead of copying (the others can be shared with the stored state: copy-on-write).
+ */
+export interface FreshFrom {
+  d: number;
+  w: number;
+  m: number;
+}
+
+/** Every bucket of a new summary is fresh. */
+export const allFresh: FreshFrom = { d: -Infinity, w: -Infinity, m: -Infinity };
+/** No bucket is fresh: every change copies (the safe default). */
+const noneFresh: FreshFrom = { d: Infinity, w: Infinity, m: Infinity };
+
+/** The bounds for a stored summary: only buckets after its newest ones are fresh. */
+export function freshFrom(s: IndicatorSummary): FreshFrom {
+  return {
+    d: s.days[s.days.length - 1]?.d ?? -Infinity,
+    w: s.weeks[s.weeks.length - 1]?.w ?? -Infinity,
+    m: s.months[s.months.length - 1]?.m ?? -Infinity,
+  };
+}
+
 /** A copy the current update may mutate (copy-on-write of the stored summary). */
 export function writableSummary(s: IndicatorSummary): IndicatorSummary {
   return {
@@ -56,49 +87,76 @@ export function newSummary(r: Reading, keepHistory: boolean): IndicatorSummary {
   };
 }
 
-/** Adds one reading to a writable summary (no pruning: `pruneSummary` runs once per update). */
-export function addReading(s: IndicatorSummary, r: Reading, inTarget: boolean): void {
+/**
+ * Adds one reading to a writable summary (no pruning: `pruneSummary` runs once per update, and
+ * must: a fresh day bucket may hold the whole reading as its `last` until then).
+ */
+export function addReading(
+  s: IndicatorSummary,
+  r: Reading,
+  inTarget: boolean,
+  fresh: FreshFrom = noneFresh,
+): void {
   s.n++;
   if (compareReadings(r, s.latest) > 0) s.latest = r;
-  const di = findBucket(s.days, r.d, (b) => b.d);
+  const v = r.v;
+  const di = findBucket(s.days, r.d, dayOf);
   if (di >= 0) {
     const b = s.days[di] as DayBucket;
-    s.days[di] = {
-      d: b.d,
-      n: b.n + 1,
-      sum: b.sum + r.v,
-      min: Math.min(b.min, r.v),
-      max: Math.max(b.max, r.v),
-      inT: b.inT + (inTarget ? 1 : 0),
-      last: !b.last || compareReadings(r, b.last) > 0 ? evidenceReading(r) : b.last,
-    };
+    if (r.d > fresh.d) {
+      b.n++;
+      b.sum += v;
+      b.min = Math.min(b.min, v);
+      b.max = Math.max(b.max, v);
+      if (inTarget) b.inT++;
+      if (!b.last || compareReadings(r, b.last) > 0) b.last = r;
+    } else {
+      s.days[di] = {
+        d: b.d,
+        n: b.n + 1,
+        sum: b.sum + v,
+        min: Math.min(b.min, v),
+        max: Math.max(b.max, v),
+        inT: b.inT + (inTarget ? 1 : 0),
+        last: !b.last || compareReadings(r, b.last) > 0 ? evidenceReading(r) : b.last,
+      };
+    }
   } else {
-    s.days.splice(-(di + 1), 0, {
+    const bucket: DayBucket = {
       d: r.d,
       n: 1,
-      sum: r.v,
-      min: r.v,
-      max: r.v,
+      sum: v,
+      min: v,
+      max: v,
       inT: inTarget ? 1 : 0,
-      last: evidenceReading(r),
-    });
+      last: r.d > fresh.d ? r : evidenceReading(r),
+    };
+    if (-(di + 1) === s.days.length) s.days.push(bucket);
+    else s.days.splice(-(di + 1), 0, bucket);
   }
   const w = weekOfDay(r.d);
-  const wi = findBucket(s.weeks, w, (b) => b.w);
+  const wi = findBucket(s.weeks, w, weekOf);
   const newDay = di < 0 ? 1 : 0;
   if (wi >= 0) {
     const b = s.weeks[wi] as WeekBucket;
-    s.weeks[wi] = { w, n: b.n + 1, sum: b.sum + r.v, nd: b.nd + newDay };
+    if (w > fresh.w) {
+      b.n++;
+      b.sum += v;
+      b.nd += newDay;
+    } else s.weeks[wi] = { w, n: b.n + 1, sum: b.sum + v, nd: b.nd + newDay };
   } else {
-    s.weeks.splice(-(wi + 1), 0, { w, n: 1, sum: r.v, nd: 1 });
+    s.weeks.splice(-(wi + 1), 0, { w, n: 1, sum: v, nd: 1 });
   }
   const m = dayToMonth(r.d);
-  const mi = findBucket(s.months, m, (b) => b.m);
+  const mi = findBucket(s.months, m, monthOf);
   if (mi >= 0) {
     const b = s.months[mi] as MonthBucket;
-    s.months[mi] = { m, n: b.n + 1, sum: b.sum + r.v };
+    if (m > fresh.m) {
+      b.n++;
+      b.sum += v;
+    } else s.months[mi] = { m, n: b.n + 1, sum: b.sum + v };
   } else {
-    s.months.splice(-(mi + 1), 0, { m, n: 1, sum: r.v });
+    s.months.splice(-(mi + 1), 0, { m, n: 1, sum: v });
   }
   if (s.history) insertSorted(s.history, r, compareReadings);
 }
@@ -112,9 +170,14 @@ export function pruneSummary(s: IndicatorSummary): void {
     if (k > 0) s.days.splice(0, k);
     // Older days only feed counts; their evidence reading is not needed any more.
     const evidenceCut = newestDay - retention.dayEvidence;
-    for (let i = 0; i < s.days.length && (s.days[i] as DayBucket).d < evidenceCut; i++) {
+    for (let i = 0; i < s.days.length; i++) {
       const b = s.days[i] as DayBucket;
-      if (b.last) s.days[i] = { d: b.d, n: b.n, sum: b.sum, min: b.min, max: b.max, inT: b.inT };
+      if (b.d < evidenceCut) {
+        if (b.last) s.days[i] = { d: b.d, n: b.n, sum: b.sum, min: b.min, max: b.max, inT: b.inT };
+      } else if (b.last && hasExtras(b.last)) {
+        // A fresh bucket's whole reading → the evidence part (what addReading used to copy).
+        s.days[i] = { ...b, last: evidenceReading(b.last) };
+      }
     }
   }
   const newestWeek = s.weeks[s.weeks.length - 1]?.w;
@@ -163,3 +226,25 @@ export function mergeEvent(
 }
 
 export const dayKey = (r: Reading): string => String(r.d);
+
+/**
+ * `mergeEvent(list, r, dayKey, k)` done in place on a list the caller owns (one copy per update
+ * instead of one per reading). Day numbers are integers, so equal keys are equal numbers.
+ */
+export function mergeDayEventInPlace(
+  out: Reading[],
+  r: Reading,
+  k: number = retention.eventDays,
+): void {
+  for (let i = 0; i < out.length; i++) {
+    const x = out[i] as Reading;
+    if (x.d === r.d) {
+      if (compareReadings(r, x) < 0) out[i] = r;
+      return;
+    }
+  }
+  let i = out.length;
+  while (i > 0 && (out[i - 1] as Reading).d > r.d) i--;
+  out.splice(i, 0, r);
+  if (out.length > 2 * k) out.splice(k, out.length - 2 * k);
+}

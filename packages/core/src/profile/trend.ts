@@ -32,7 +32,7 @@ export function normalCdf(z: number): number {
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
-function median(sorted: readonly number[]): number {
+function median(sorted: ArrayLike<number>): number {
   const n = sorted.length;
   if (n === 0) return 0;
   const mid = n >> 1;
@@ -54,7 +54,9 @@ export function mannKendall(
   const n = pts.length;
   if (n < minPoints) return null;
   let s = 0;
-  const slopes: number[] = [];
+  // Typed: its numeric sort orders like (a, b) => a - b for numbers that are not NaN.
+  const slopes = new Float64Array((n * (n - 1)) / 2);
+  let m = 0;
   for (let i = 0; i < n - 1; i++) {
     const pi = pts[i] as TrendPoint;
     for (let j = i + 1; j < n; j++) {
@@ -62,7 +64,7 @@ export function mannKendall(
       const dy = pj.y - pi.y;
       s += dy > 0 ? 1 : dy < 0 ? -1 : 0;
       const dx = pj.x - pi.x;
-      if (dx !== 0) slopes.push(dy / dx);
+      if (dx !== 0) slopes[m++] = dy / dx;
     }
   }
   // Tie correction of the variance: groups of equal y values.
@@ -74,8 +76,10 @@ export function mannKendall(
   const sd = Math.sqrt(variance);
   const z = sd === 0 ? 0 : s > 0 ? (s - 1) / sd : s < 0 ? (s + 1) / sd : 0;
   const p = 2 * (1 - normalCdf(Math.abs(z)));
-  slopes.sort((a, b) => a - b);
-  const slope = median(slopes);
+  const used = slopes.subarray(0, m);
+  const slope = median(
+    used.some(Number.isNaN) ? Array.from(used).sort((a, b) => a - b) : used.sort(),
+  );
   const direction = p < alpha ? (s > 0 ? 'rising' : 'falling') : 'stable';
   return { n, s, z, p, slope, direction };
 }

@@ -25,13 +25,17 @@ import {
 } from './state.ts';
 import {
   addReading,
+  allFresh,
   dayKey,
+  freshFrom,
+  type FreshFrom,
   mergeEvent,
   newSummary,
   pruneSummary,
   writableSummary,
 } from './summaries.ts';
-import { inTargetRange } from './targets.ts';
+import { targetRanges, type TargetRange } from './targets.ts';
+import { parseIsoMillis } from '../model/isoInstants.ts';
 import { restoredFact, storedFact } from './ruleRegistry.ts';
 
 export type { ProfileState } from './state.ts';
@@ -74,6 +78,16 @@ export function profileStateIsCurrent(state: ProfileState | null): boolean {
     state.version === profileStateVersion &&
     state.rulesVersion === clinicalRulesVersion
   );
+}
+
+/** A summary this update writes to, and what its readings need, looked up once per indicator. */
+interface Writable {
+  s: IndicatorSummary;
+  /** Bounds of the buckets this update created (and may change in place). */
+  fresh: FreshFrom;
+  target: TargetRange | undefined;
+  /** `${id}@past` is in `touched` (a reading before this week). */
+  past: boolean;
 }
 
 const diabetesEventKey = (r: Reading): string =>
@@ -136,39 +150,61 @@ export function updateProfile(args: UpdateProfileArgs): ProfileUpdate {
   const today = localDayNumber(now.getTime(), tz);
   const thisWeek = weekOfDay(today);
 
-  const writable = new Set<string>();
+  /** The summaries this update writes to, with the bounds of their fresh buckets. */
+  const writable = new Map<string, Writable>();
   const halves: BpHalf[] = [];
   for (const o of args.observations) {
     const ind = o.indicator ? indicatorById(o.indicator) : undefined;
     if (!ind || !Number.isFinite(o.value)) continue;
-    const t = Date.parse(o.effectiveAt);
+    const t = parseIsoMillis(o.effectiveAt);
     if (!Number.isFinite(t)) continue;
-    const r: Reading = {
-      id: o.id,
-      code: o.code,
-      v: o.value,
-      at: o.effectiveAt,
-      t,
-      d: localDayNumber(t, tz),
-    };
+    const d = localDayNumber(t, tz);
     const id = ind.id;
+    // One literal per shape (the same fields in the same order as adding them one by one).
+    let r: Reading;
     if (id === 'sbp' || id === 'dbp') {
-      r.s = bpSettingOf(o);
-      if (o.panelKey) r.p = o.panelKey;
+      const s = bpSettingOf(o);
+      r = o.panelKey
+        ? { id: o.id, code: o.code, v: o.value, at: o.effectiveAt, t, d, s, p: o.panelKey }
+        : { id: o.id, code: o.code, v: o.value, at: o.effectiveAt, t, d, s };
       halves.push({ r, which: id });
     } else if (id === 'urine_acr' && o.originalUnit !== o.unit) {
-      r.ov = o.originalValue;
-      r.ou = o.originalUnit;
+      r = {
+        id: o.id,
+        code: o.code,
+        v: o.value,
+        at: o.effectiveAt,
+        t,
+        d,
+        ov: o.originalValue,
+        ou: o.originalUnit,
+      };
+    } else r = { id: o.id, code: o.code, v: o.value, at: o.effectiveAt, t, d };
+    let w = writable.get(id);
+    if (w === undefined) {
+      const stored = state.indicators[id];
+      w = {
+        s: stored
+          ? writableSummary(stored)
+          : newSummary(r, ind.category === 'lab' || ind.category === 'body'),
+        fresh: stored ? freshFrom(stored) : allFresh,
+        target: targetRanges[id],
+        past: false,
+      };
+      state.indicators[id] = w.s;
+      writable.set(id, w);
+      touched.add(id);
     }
-    let s: IndicatorSummary | undefined = state.indicators[id];
-    if (!writable.has(id)) {
-      s = s ? writableSummary(s) : newSummary(r, ind.category === 'lab' || ind.category === 'body');
-      state.indicators[id] = s;
-      writable.add(id);
+    const target = w.target;
+    const inTarget =
+      target !== undefined &&
+      (target.low === undefined || r.v >= target.low) &&
+      (target.high === undefined || r.v <= target.high);
+    addReading(w.s, r, inTarget, w.fresh);
+    if (!w.past && weekOfDay(r.d) < thisWeek) {
+      w.past = true;
+      touched.add(`${id}@past`);
     }
-    addReading(s as IndicatorSummary, r, inTargetRange(id, r.v));
-    touched.add(id);
-    if (weekOfDay(r.d) < thisWeek) touched.add(`${id}@past`);
     if (
       (id === 'fpg' || id === 'ogtt_2h' || id === 'hba1c') &&
       classifyGlycaemia(id, r.v) === 'diabetes-range'
@@ -178,7 +214,7 @@ export function updateProfile(args: UpdateProfileArgs): ProfileUpdate {
       state.uricAcidDays = mergeEvent(state.uricAcidDays, r, dayKey);
     }
   }
-  for (const id of writable) pruneSummary(state.indicators[id] as IndicatorSummary);
+  for (const w of writable.values()) pruneSummary(w.s);
   if (halves.length > 0) {
     state.bp = mergeBloodPressure(
       state.bp,
