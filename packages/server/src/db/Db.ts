@@ -13,10 +13,11 @@ export interface Queryable {
     params?: readonly unknown[],
   ): Promise<QueryResult<T>>;
   /**
-   * Bulk load: `COPY table (columns) FROM STDIN` in PostgreSQL's text format (`copyText.ts` writes
-   * it). The fastest way in on both drivers (decision 0008); returns the number of rows loaded.
+   * Bulk load: `COPY table (columns) FROM STDIN`, in PostgreSQL's text format when given a string
+   * (`copyText.ts` writes it) or its binary format when given bytes (`copyBinary.ts`). The fastest
+   * way in on both drivers (decision 0008); returns the number of rows loaded.
    */
-  copyFrom(table: string, columns: readonly string[], text: string): Promise<number>;
+  copyFrom(table: string, columns: readonly string[], data: string | Uint8Array): Promise<number>;
 }
 
 export interface Db extends Queryable {

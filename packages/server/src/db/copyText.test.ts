@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../testing/testDb.ts';
-import { copyField, copyLine, copyNumber, copyString, copyTarget } from './copyText.ts';
+import { copyField, copyLine, copyNumber, copyStatement, copyString } from './copyText.ts';
 
 describe('COPY text format', () => {
   it('escapes what PostgreSQL text COPY gives meaning to, and nothing else', () => {
@@ -17,9 +17,16 @@ describe('COPY text format', () => {
   });
 
   it('refuses table or column names that are not plain identifiers', () => {
-    expect(copyTarget('observations', ['id', 'member_id'])).toBe('observations (id, member_id)');
-    expect(() => copyTarget('observations; DROP TABLE members', ['id'])).toThrow(/identifier/);
-    expect(() => copyTarget('observations', ['id"'])).toThrow(/identifier/);
+    expect(copyStatement('observations', ['id', 'member_id'], 'STDIN', 'x')).toBe(
+      'COPY observations (id, member_id) FROM STDIN',
+    );
+    expect(copyStatement('t', ['a'], 'STDIN', new Uint8Array())).toBe(
+      'COPY t (a) FROM STDIN WITH (FORMAT binary)',
+    );
+    expect(() => copyStatement('observations; DROP TABLE members', ['id'], 'STDIN', '')).toThrow(
+      /identifier/,
+    );
+    expect(() => copyStatement('observations', ['id"'], 'STDIN', '')).toThrow(/identifier/);
   });
 
   describe('round trip through the database', () => {

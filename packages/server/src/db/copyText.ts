@@ -33,10 +33,19 @@ export function copyLine(values: readonly CopyValue[]): string {
   return line + '\n';
 }
 
-/** `"table" ("a", "b")` for a COPY statement; names are checked, not trusted. */
-export function copyTarget(table: string, columns: readonly string[]): string {
+/**
+ * `COPY table (a, b) FROM <source>` in the format the data is in (text for a string, binary for
+ * bytes); names are checked, not trusted.
+ */
+export function copyStatement(
+  table: string,
+  columns: readonly string[],
+  source: string,
+  data: string | Uint8Array,
+): string {
   const ident = /^[a-z_][a-z0-9_]*$/;
   for (const name of [table, ...columns])
     if (!ident.test(name)) throw new Error(`not a plain SQL identifier: '${name}'`);
-  return `${table} (${columns.join(', ')})`;
+  const format = typeof data === 'string' ? '' : ' WITH (FORMAT binary)';
+  return `COPY ${table} (${columns.join(', ')}) FROM ${source}${format}`;
 }

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Db, QueryResult, Queryable } from './Db.ts';
-import { copyTarget } from './copyText.ts';
+import { copyStatement } from './copyText.ts';
 import { Mutex } from './mutex.ts';
 import { PgliteWorkerEngine, type PgliteEngine } from './pgliteWorkerClient.ts';
 
@@ -14,8 +14,8 @@ class PgliteThreadEngine implements PgliteEngine {
   async exec(sql: string): Promise<void> {
     await this.pg.exec(sql);
   }
-  async copy(sql: string, text: string): Promise<number> {
-    const r = await this.pg.query(sql, [], { blob: new Blob([text]) });
+  async copy(sql: string, data: string | Uint8Array): Promise<number> {
+    const r = await this.pg.query(sql, [], { blob: new Blob([data]) });
     return r.affectedRows ?? 0;
   }
   async dump(): Promise<Blob> {
@@ -69,12 +69,12 @@ export class PgliteDb implements Db {
     return this.#mutex.run(() => this.engine.query<T>(sql, params));
   }
 
-  copyFrom(table: string, columns: readonly string[], text: string): Promise<number> {
-    return this.#mutex.run(() => this.#copy(table, columns, text));
+  copyFrom(table: string, columns: readonly string[], data: string | Uint8Array): Promise<number> {
+    return this.#mutex.run(() => this.#copy(table, columns, data));
   }
 
-  #copy(table: string, columns: readonly string[], text: string): Promise<number> {
-    return this.engine.copy(`COPY ${copyTarget(table, columns)} FROM '/dev/blob'`, text);
+  #copy(table: string, columns: readonly string[], data: string | Uint8Array): Promise<number> {
+    return this.engine.copy(copyStatement(table, columns, `'/dev/blob'`, data), data);
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -83,7 +83,7 @@ export class PgliteDb implements Db {
       const q: Queryable = {
         query: <R>(sql: string, params: readonly unknown[] = []) =>
           this.engine.query<R>(sql, params),
-        copyFrom: (table, columns, text) => this.#copy(table, columns, text),
+        copyFrom: (table, columns, data) => this.#copy(table, columns, data),
       };
       try {
         const result = await fn(q);

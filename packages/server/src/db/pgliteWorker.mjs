@@ -42,7 +42,7 @@ async function handle(msg) {
       await pg.exec(msg.sql);
       return null;
     case 'copy': {
-      const r = await pg.query(msg.sql, [], { blob: new Blob([msg.text]) });
+      const r = await pg.query(msg.sql, [], { blob: new Blob([msg.data]) });
       return r.affectedRows ?? 0;
     }
     case 'listen': {

@@ -9,8 +9,8 @@ export interface PgliteEngineResult<T> {
 export interface PgliteEngine {
   query<T>(sql: string, params: readonly unknown[]): Promise<PgliteEngineResult<T>>;
   exec(sql: string): Promise<void>;
-  /** COPY … FROM '/dev/blob' with the text as the blob. */
-  copy(sql: string, text: string): Promise<number>;
+  /** COPY … FROM '/dev/blob' with the data (text or binary COPY format) as the blob. */
+  copy(sql: string, data: string | Uint8Array): Promise<number>;
   dump(): Promise<Blob>;
   /** LISTEN on a channel; resolves to the function that stops listening. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
@@ -104,8 +104,12 @@ export class PgliteWorkerEngine implements PgliteEngine {
     await this.#call({ op: 'exec', sql });
   }
 
-  copy(sql: string, text: string): Promise<number> {
-    return this.#call({ op: 'copy', sql, text }) as Promise<number>;
+  copy(sql: string, data: string | Uint8Array): Promise<number> {
+    if (typeof data === 'string') return this.#call({ op: 'copy', sql, data }) as Promise<number>;
+    // A copy of exactly these bytes, handed over rather than cloned (the view may share a larger
+    // buffer that must stay usable here).
+    const bytes = new Uint8Array(data);
+    return this.#call({ op: 'copy', sql, data: bytes }, [bytes.buffer]) as Promise<number>;
   }
 
   async dump(): Promise<Blob> {

@@ -1,20 +1,22 @@
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import type { Db, QueryResult, Queryable } from './Db.ts';
-import { copyTarget } from './copyText.ts';
+import { copyStatement } from './copyText.ts';
 
-/** COPY … FROM STDIN on one client; the text is written in one piece (it is already in memory). */
+/** COPY … FROM STDIN on one client; the data is written in one piece (it is already in memory). */
 async function copyInto(
   client: pg.ClientBase,
   table: string,
   columns: readonly string[],
-  text: string,
+  data: string | Uint8Array,
 ): Promise<number> {
-  const stream = client.query(copyFromStdin(`COPY ${copyTarget(table, columns)} FROM STDIN`));
+  const stream = client.query(copyFromStdin(copyStatement(table, columns, 'STDIN', data)));
   await new Promise<void>((resolve, reject) => {
     stream.on('error', reject);
     stream.on('finish', resolve);
-    stream.end(text);
+    stream.end(
+      typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+    );
   });
   return Number(stream.rowCount ?? 0);
 }
@@ -45,10 +47,14 @@ export class PostgresDb implements Db {
   }
 
   /** Outside a transaction the COPY commits on its own (all rows or none). */
-  async copyFrom(table: string, columns: readonly string[], text: string): Promise<number> {
+  async copyFrom(
+    table: string,
+    columns: readonly string[],
+    data: string | Uint8Array,
+  ): Promise<number> {
     const client = await this.pool.connect();
     try {
-      return await copyInto(client, table, columns, text);
+      return await copyInto(client, table, columns, data);
     } finally {
       client.release();
     }
@@ -63,7 +69,7 @@ export class PostgresDb implements Db {
           const r = await client.query(sql, params as unknown[]);
           return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
         },
-        copyFrom: (table, columns, text) => copyInto(client, table, columns, text),
+        copyFrom: (table, columns, data) => copyInto(client, table, columns, data),
       };
       const result = await fn(q);
       await client.query('COMMIT');
