@@ -10,3 +10,4 @@ export { ageGroup, stepSegment } from './derive/segments.ts';
 export { targetRanges, type TargetRange } from './targets.ts';
 export { bpSettingOf } from './bloodPressureState.ts';
 export * from './report/index.ts';
+export { stateForStorage, stateFromStorage, type StoredProfileState } from './storedState.ts';

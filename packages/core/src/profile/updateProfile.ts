@@ -110,9 +110,11 @@ export function sameFact(a: ProfileFact, b: ProfileFact): boolean {
     a.key !== b.key ||
     a.kind !== b.kind ||
     a.value !== b.value ||
-    a.unit !== b.unit ||
+    // A missing unit or citation and a null one mean the same (a fact read back from the fact
+    // table cannot tell them apart).
+    (a.unit ?? null) !== (b.unit ?? null) ||
     a.ruleId !== b.ruleId ||
-    a.citation !== b.citation ||
+    (a.citation ?? null) !== (b.citation ?? null) ||
     a.label?.en !== b.label?.en ||
     a.label?.['zh-CN'] !== b.label?.['zh-CN'] ||
     a.evidence.length !== b.evidence.length

@@ -1,6 +1,9 @@
 import {
   profileStateIsCurrent,
   rebuildProfile,
+  stateForStorage,
+  stateFromStorage,
+  type StoredProfileState,
   updateProfile,
   type ProfileFact,
   type ProfileState,
@@ -53,12 +56,26 @@ export async function updateProfilesFor(
   // The caller holds every member's row lock (ingestItems takes them before it writes anything), so
   // no other transaction folds readings into the same state meanwhile; this fresh statement sees what
   // any transaction we waited for committed (READ COMMITTED).
-  const { rows } = await tx.query<MemberRow & { state: ProfileState | null }>(
-    `SELECT ${memberColumns('m.')}, s.state
+  // States are stored without their facts (decision 0008): those come from profile_facts, read only
+  // for members that have a state.
+  const { rows: stored } = await tx.query<
+    MemberRow & { state: StoredProfileState | null; facts: FactJson[] | null }
+  >(
+    `SELECT ${memberColumns('m.')}, s.state,
+            CASE WHEN s.state IS NOT NULL THEN
+              (SELECT json_agg(json_build_object('key', f.key, 'kind', f.kind, 'value', f.value,
+                 'unit', f.unit, 'ruleId', f.rule_id, 'citation', f.citation, 'evidence', f.evidence,
+                 'label', f.label))
+                 FROM profile_facts f WHERE f.member_id = m.id)
+            END AS facts
        FROM members m LEFT JOIN profile_states s ON s.member_id = m.id
       WHERE m.id = ANY($1::uuid[])`,
     [memberIds],
   );
+  const rows = stored.map((r) => ({
+    ...r,
+    state: r.state ? stateFromStorage(r.state, (r.facts ?? []).map(factFromJson)) : null,
+  }));
   const obsBy = groupBy(newObs, (o) => o.memberId);
   const condBy = groupBy(newConds, (c) => c.memberId);
   const medBy = groupBy(newMeds, (m) => m.memberId);
@@ -174,9 +191,12 @@ export async function writeProfiles(
   // escape every element of a text[] in JavaScript, and a state is tens of kilobytes (decision 0008).
   await tx.query(
     `INSERT INTO profile_states (member_id, state, updated_at)
-     SELECT t.m, t.s, $2 FROM json_to_recordset($1::json) AS t(m uuid, s jsonb)
+     SELECT t.m, t.s, $2 FROM json_to_recordset($1::json) AS t(m uuid, s json)
      ON CONFLICT (member_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
-    [JSON.stringify(updates.map((u) => ({ m: u.memberId, s: u.state }))), now.toISOString()],
+    [
+      JSON.stringify(updates.map((u) => ({ m: u.memberId, s: stateForStorage(u.state) }))),
+      now.toISOString(),
+    ],
   );
   const removed: { m: string; k: string }[] = [];
   const changed: Record<string, unknown>[] = [];
@@ -220,6 +240,32 @@ export async function writeProfiles(
       [JSON.stringify(changed), now.toISOString()],
     );
   }
+}
+
+/** A profile_facts row as json_build_object gives it (same names as ProfileFact). */
+interface FactJson {
+  key: string;
+  kind: ProfileFact['kind'];
+  value: ProfileFact['value'];
+  unit: string | null;
+  ruleId: string | null;
+  citation: string | null;
+  evidence: ProfileFact['evidence'];
+  label: ProfileFact['label'] | null;
+}
+
+function factFromJson(f: FactJson): ProfileFact {
+  const out: ProfileFact = {
+    key: f.key,
+    kind: f.kind,
+    value: f.value,
+    ruleId: f.ruleId,
+    evidence: f.evidence,
+  };
+  if (f.citation !== null) out.citation = f.citation;
+  if (f.unit !== null) out.unit = f.unit;
+  if (f.label) out.label = f.label;
+  return out;
 }
 
 export interface FactRow {
