@@ -6,7 +6,6 @@ import {
   type StoredProfileState,
   updateProfile,
   type ProfileFact,
-  type ProfileState,
   type ProfileUpdate,
   type StoredCondition,
   type StoredMedication,
