@@ -347,9 +347,15 @@ function transact(ctx: IngestContext, group: Classified[], load: ObservationLoad
     const meds = medications.filter((x) => !unknownMember(x));
     if (failedAtomic.size > 0) throw new AtomicBatchFailed();
 
-    const newObs = await insertObservations(tx, obs, memberIds, created, load);
     const newConds = await insertConditions(tx, conds, memberIds);
     const newMeds = await insertMedications(tx, meds, memberIds);
+    const { stored: newObs, load: loadObservations } = await insertObservations(
+      tx,
+      obs,
+      memberIds,
+      created,
+      load,
+    );
 
     for (const c of group) {
       const ids = new Set<string>();
@@ -363,8 +369,11 @@ function transact(ctx: IngestContext, group: Classified[], load: ObservationLoad
     for (const o of newObs) touched.add(o.memberId);
     for (const x of newConds) touched.add(x.memberId);
     for (const x of newMeds) touched.add(x.memberId);
+    // The observations' COPY runs while this thread computes the profiles (decision 0008).
+    const profiles = await updateProfilesFor(tx, [...touched], newObs, newConds, newMeds, now, {
+      alongside: loadObservations,
+    });
     if (touched.size === 0) return;
-    const profiles = await updateProfilesFor(tx, [...touched], newObs, newConds, newMeds, now);
     await ctx.care?.afterIngest(tx, { now, observations: newObs, profiles });
   });
 }
@@ -497,22 +506,30 @@ const observationColumns = [
   'setting',
 ] as const;
 
+/**
+ * Decides, per observation, stored or duplicate (and tells each item's unit), and returns the new
+ * ones with their ids. With the COPY path the rows are not written yet: `load` writes them, so that
+ * the caller can let the database do it while it computes the profiles.
+ */
 async function insertObservations(
   tx: Queryable,
   obs: Located<ObservationInput>[],
   memberIds: Map<string, string>,
   created: ReadonlySet<string>,
   load: ObservationLoad,
-): Promise<StoredObservation[]> {
-  if (obs.length === 0) return [];
-  const stored =
+): Promise<{ stored: StoredObservation[]; load: () => Promise<unknown> }> {
+  if (obs.length === 0) return { stored: [], load: () => Promise.resolve() };
+  const planned =
     load === 'copy'
       ? await copyObservations(tx, obs, memberIds, created)
-      : await insertObservationsOnConflict(tx, obs, memberIds);
+      : {
+          rows: await insertObservationsOnConflict(tx, obs, memberIds),
+          load: () => Promise.resolve(),
+        };
   const out: StoredObservation[] = [];
   for (let i = 0; i < obs.length; i++) {
     const o = obs[i]!;
-    const s = stored[i];
+    const s = planned.rows[i];
     if (s === undefined) {
       o.unit.report.duplicates++;
       o.unit.count(o.sourceType, 'duplicates');
@@ -524,7 +541,7 @@ async function insertObservations(
     o.unit.count(o.sourceType, 'accepted');
     o.unit.tell(o.ref, 'created');
   }
-  return out;
+  return { stored: out, load: planned.load };
 }
 
 /**
@@ -538,7 +555,7 @@ async function copyObservations(
   obs: Located<ObservationInput>[],
   memberIds: Map<string, string>,
   created: ReadonlySet<string>,
-): Promise<(StoredObservation | undefined)[]> {
+): Promise<{ rows: (StoredObservation | undefined)[]; load: () => Promise<unknown> }> {
   const keyOf = (memberId: string, key: string) => `${memberId}|${key}`;
   const probe: { m: string; k: string }[] = [];
   for (const { value: o } of obs) {
@@ -565,7 +582,7 @@ async function copyObservations(
   const out: (StoredObservation | undefined)[] = new Array<StoredObservation | undefined>(
     obs.length,
   );
-  if (fresh.length === 0) return out;
+  if (fresh.length === 0) return { rows: out, load: () => Promise.resolve() };
   const { rows } = await tx.query<{ ids: string }>(
     `SELECT string_agg(nextval('observations_id_seq')::text, ',') AS ids FROM generate_series(1, $1::int)`,
     [fresh.length],
@@ -599,8 +616,7 @@ async function copyObservations(
     out[i] = storedObservation(o, id, memberId);
   }
   const data = w.finish();
-  await tx.copyFrom('observations', observationColumns, data);
-  return out;
+  return { rows: out, load: () => tx.copyFrom('observations', observationColumns, data) };
 }
 
 /** The general path: one INSERT … ON CONFLICT DO NOTHING RETURNING, whatever else writes. */

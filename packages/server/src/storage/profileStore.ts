@@ -41,7 +41,8 @@ function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
 
 /**
  * Folds new items into each touched member's stored profile state and writes only the facts that
- * changed. The caller must hold the members' row locks (`FOR NO KEY UPDATE`) in this transaction. A state made by an older rule set is rebuilt from the member's whole history instead.
+ * changed. The caller must hold the members' row locks (`FOR NO KEY UPDATE`) in this transaction. A
+ * state made by an older rule set is rebuilt from the member's whole history instead.
  */
 export async function updateProfilesFor(
   tx: Queryable,
@@ -50,14 +51,25 @@ export async function updateProfilesFor(
   newConds: readonly StoredCondition[],
   newMeds: readonly StoredMedication[],
   now: Date,
+  opts: {
+    /**
+     * Started once the state read is on its way and awaited before anything is written or read
+     * back: the caller's own writes (the observation COPY), which the database performs while this
+     * thread computes the profiles.
+     */
+    alongside?: () => Promise<unknown>;
+  } = {},
 ): Promise<MemberProfileUpdate[]> {
-  if (memberIds.length === 0) return [];
+  if (memberIds.length === 0) {
+    await opts.alongside?.();
+    return [];
+  }
   // The caller holds every member's row lock (ingestItems takes them before it writes anything), so
   // no other transaction folds readings into the same state meanwhile; this fresh statement sees what
   // any transaction we waited for committed (READ COMMITTED).
   // States are stored without their facts (decision 0008): those come from profile_facts, read only
   // for members that have a state.
-  const { rows: stored } = await tx.query<
+  const reading = tx.query<
     MemberRow & { state: StoredProfileState | null; facts: FactJson[] | null }
   >(
     `SELECT ${memberColumns('m.')}, s.state,
@@ -71,6 +83,9 @@ export async function updateProfilesFor(
       WHERE m.id = ANY($1::uuid[])`,
     [memberIds],
   );
+  const pending = opts.alongside?.() ?? Promise.resolve();
+  pending.catch(() => undefined); // awaited below; a failure must not surface unhandled meanwhile
+  const { rows: stored } = await reading;
   const rows = stored.map((r) => ({
     ...r,
     state: r.state ? stateFromStorage(r.state, (r.facts ?? []).map(factFromJson)) : null,
@@ -79,33 +94,27 @@ export async function updateProfilesFor(
   const condBy = groupBy(newConds, (c) => c.memberId);
   const medBy = groupBy(newMeds, (m) => m.memberId);
   const updates: MemberProfileUpdate[] = [];
+  const stale: typeof rows = [];
   for (const row of rows) {
-    const member = toProfileMember(row);
-    let update: ProfileUpdate;
-    if (row.state && profileStateIsCurrent(row.state)) {
-      update = updateProfile({
-        state: row.state,
-        member,
-        observations: obsBy.get(row.id) ?? [],
-        conditions: condBy.get(row.id) ?? [],
-        medications: medBy.get(row.id) ?? [],
-        now,
-      });
-    } else if (row.state) {
-      update = await rebuildMember(tx, row, now);
-    } else {
-      // A member's first data: the batch is their whole history.
-      update = updateProfile({
-        state: null,
-        member,
-        observations: obsBy.get(row.id) ?? [],
-        conditions: condBy.get(row.id) ?? [],
-        medications: medBy.get(row.id) ?? [],
-        now,
-      });
+    if (row.state && !profileStateIsCurrent(row.state)) {
+      stale.push(row);
+      continue;
     }
+    // No state yet: the member's first data, the batch is their whole history.
+    const update = updateProfile({
+      state: row.state,
+      member: toProfileMember(row),
+      observations: obsBy.get(row.id) ?? [],
+      conditions: condBy.get(row.id) ?? [],
+      medications: medBy.get(row.id) ?? [],
+      now,
+    });
     updates.push({ ...update, memberId: row.id, member: row });
   }
+  await pending;
+  // A state made by an older rule set is rebuilt from everything stored, the new items included.
+  for (const row of stale)
+    updates.push({ ...(await rebuildMember(tx, row, now)), memberId: row.id, member: row });
   await writeProfiles(tx, updates, now);
   return updates;
 }
