@@ -7,7 +7,7 @@ import habit from './migrations/0005_habit.ts';
 import scheduler from './migrations/0006_scheduler.ts';
 import bestSendHour from './migrations/0007_best_send_hour.ts';
 import observationKey from './migrations/0008_observation_key.ts';
-import profileStateJson from './migrations/0009_profile_state_json.ts';
+import profileJson from './migrations/0009_profile_json.ts';
 
 export interface Migration {
   version: number;
@@ -25,7 +25,7 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'scheduler', sql: scheduler },
   { version: 7, name: 'best_send_hour', sql: bestSendHour },
   { version: 8, name: 'observation_key', sql: observationKey },
-  { version: 9, name: 'profile_state_json', sql: profileStateJson },
+  { version: 9, name: 'profile_json', sql: profileJson },
 ];
 
 // Any constant works: it only serialises concurrent migrators on one PostgreSQL server.

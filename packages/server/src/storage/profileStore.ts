@@ -241,7 +241,7 @@ export async function writeProfiles(
       `INSERT INTO profile_facts (member_id, key, kind, value, unit, rule_id, citation, evidence, label, updated_at)
        SELECT t.m, t.k, t.kd, CASE WHEN t.hv THEN coalesce(t.v, 'null'::jsonb) END, t.u, t.r, t.c, t.e, t.l, $2
          FROM json_to_recordset($1::json)
-           AS t(m uuid, k text, kd text, hv boolean, v jsonb, u text, r text, c text, e jsonb, l jsonb)
+           AS t(m uuid, k text, kd text, hv boolean, v jsonb, u text, r text, c text, e json, l json)
        ON CONFLICT (member_id, key) DO UPDATE SET kind = EXCLUDED.kind, value = EXCLUDED.value, unit = EXCLUDED.unit,
          rule_id = EXCLUDED.rule_id, citation = EXCLUDED.citation, evidence = EXCLUDED.evidence,
          label = EXCLUDED.label, updated_at = EXCLUDED.updated_at`,
