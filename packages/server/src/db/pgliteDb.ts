@@ -15,7 +15,8 @@ class PgliteThreadEngine implements PgliteEngine {
     await this.pg.exec(sql);
   }
   async copy(sql: string, data: string | Uint8Array): Promise<number> {
-    const r = await this.pg.query(sql, [], { blob: new Blob([data]) });
+    const part = typeof data === 'string' ? data : new Uint8Array(data);
+    const r = await this.pg.query(sql, [], { blob: new Blob([part]) });
     return r.affectedRows ?? 0;
   }
   async dump(): Promise<Blob> {

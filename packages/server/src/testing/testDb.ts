@@ -31,7 +31,7 @@ export async function openTestDb(): Promise<TestDb> {
   return { db, close: () => db.close() };
 }
 
-async function migratedSnapshot(): Promise<Uint8Array> {
+export async function migratedSnapshot(): Promise<Uint8Array> {
   const version = createHash('sha256')
     .update(migrations.map((m) => m.sql).join('\n'))
     .digest('hex')
