@@ -62,19 +62,30 @@ export class PostgresDb implements Db {
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // Statements issued without waiting (the ingest sends its COPY behind the state read) run in
+    // order, one at a time on this client: pg 8 would queue them itself but deprecates doing so.
+    let queue: Promise<unknown> = Promise.resolve();
+    const inTurn = <R>(run: () => Promise<R>): Promise<R> => {
+      const p = queue.then(run, run);
+      queue = p.catch(() => undefined);
+      return p;
+    };
     try {
       await client.query('BEGIN');
       const q: Queryable = {
-        query: async <R>(sql: string, params: readonly unknown[] = []) => {
-          const r = await client.query(sql, params as unknown[]);
-          return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
-        },
-        copyFrom: (table, columns, data) => copyInto(client, table, columns, data),
+        query: <R>(sql: string, params: readonly unknown[] = []) =>
+          inTurn(async () => {
+            const r = await client.query(sql, params as unknown[]);
+            return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+          }),
+        copyFrom: (table, columns, data) => inTurn(() => copyInto(client, table, columns, data)),
       };
       const result = await fn(q);
+      await queue;
       await client.query('COMMIT');
       return result;
     } catch (err) {
+      await queue;
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
