@@ -10,11 +10,18 @@ export { buildApp, type AppDeps } from './http/app.ts';
 export { startServer, type RunningServer } from './startServer.ts';
 export { CareEngine } from './care/careEngine.ts';
 export { ProgramRegistry } from './care/programRegistry.ts';
-export { ingestItems, emptyReport, mergeReports, type IngestReport } from './ingest/ingestItems.ts';
+export {
+  ingestItems,
+  ingestItemGroup,
+  emptyReport,
+  mergeReports,
+  type IngestContext,
+  type IngestReport,
+} from './ingest/ingestItems.ts';
 export { ingestStream } from './ingest/ingestStream.ts';
 export { seedDemo, DEMO_SEED } from './seed/seedDemo.ts';
 export { hashPassword } from './auth/passwords.ts';
 export { rebuildMember, writeProfiles, loadFacts } from './storage/profileStore.ts';
-export { ingestBatches } from './ingest/ingestBatches.ts';
+export { ingestBatches, type IngestBatch } from './ingest/ingestBatches.ts';
 export * from './workers/index.ts';
 export { openScratchSchema } from './db/scratchSchema.ts';

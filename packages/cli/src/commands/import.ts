@@ -21,7 +21,7 @@ import {
 import {
   CareEngine,
   emptyReport,
-  ingestItems,
+  ingestBatches,
   ingestStream,
   mergeReports,
   migrate,
@@ -29,6 +29,8 @@ import {
   ProgramRegistry,
   systemClock,
   type Db,
+  type IngestBatch,
+  type IngestContext,
   type IngestReport,
 } from '@careloop/server';
 import type { CliCommand, CliIo } from '../io.ts';
@@ -71,7 +73,73 @@ export interface FileResult {
   empty?: boolean;
 }
 
-/** Imports files into db; the reusable core of the command (tests and the benchmark call it). */
+type Prepared =
+  | { kind: 'result'; result: FileResult }
+  | { kind: 'batch'; format: string; batch: IngestBatch }
+  | { kind: 'stream' };
+
+/** Reads and parses one JSON file into a batch, or says what it is instead. */
+function prepareFile(
+  file: string,
+  opts: { member?: string | undefined; schema?: string | undefined },
+): Prepared {
+  if (statSync(file).size === 0)
+    return {
+      kind: 'result',
+      result: { file, format: 'empty', report: emptyReport(), empty: true },
+    };
+  const format = detectFormat(head(file));
+  if (format === 'apple-health-xml') return { kind: 'stream' };
+  const failed = (error: string): Prepared => ({
+    kind: 'result',
+    result: { file, format, report: emptyReport(), error },
+  });
+  if (format !== 'fhir-bundle' && format !== 'fhir-resource' && format !== 'openmhealth')
+    return failed(
+      'unrecognised format: expected a FHIR Bundle or resource, Open mHealth data point(s) or an Apple Health export.xml',
+    );
+  let body: unknown;
+  try {
+    body = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    return failed(`not valid JSON: ${(err as Error).message}`);
+  }
+  if (format === 'fhir-bundle') {
+    const parsed = parseFhirBundle(body, { sourceSystem: 'fhir' });
+    if (parsed.bundleIssues.length > 0) {
+      const report = emptyReport();
+      report.rejected.push({ ref: 'Bundle', issues: parsed.bundleIssues });
+      return { kind: 'result', result: { file, format, report } };
+    }
+    return {
+      kind: 'batch',
+      format,
+      batch: { items: parsed.items, opts: { atomic: parsed.bundleType === 'transaction' } },
+    };
+  }
+  if (format === 'fhir-resource')
+    return { kind: 'batch', format, batch: { items: parseFhirResource(body, 'resource') } };
+  if (!opts.member) return failed('Open mHealth data points need --member <member>');
+  return {
+    kind: 'batch',
+    format,
+    batch: {
+      items: parseOpenMHealth(body, {
+        memberRef: opts.member,
+        ref: relative(process.cwd(), file),
+        ...(opts.schema ? { schema: opts.schema } : {}),
+        // Old schema versions let a body omit its time: it is then the time of import.
+        receivedAt: new Date().toISOString(),
+      }),
+    },
+  };
+}
+
+/**
+ * Imports files into db; the reusable core of the command (tests and the benchmark call it).
+ * JSON files go through ingestBatches, so consecutive bundles share transactions (decision 0008);
+ * each file keeps its own report, and files are reported in the order given.
+ */
 export async function importFiles(
   db: Db,
   files: readonly string[],
@@ -84,91 +152,83 @@ export async function importFiles(
     onItems?: (n: number) => void;
   },
 ): Promise<FileResult[]> {
-  const results: FileResult[] = [];
   const ctx = { db, clock: systemClock, care: opts.care };
-  for (const [i, file] of files.entries()) {
-    if (statSync(file).size === 0) {
-      const empty: FileResult = { file, format: 'empty', report: emptyReport(), empty: true };
-      results.push(empty);
-      opts.onFile?.(empty, i);
+  const results: (FileResult | undefined)[] = new Array<FileResult | undefined>(files.length);
+  let told = 0;
+  const settle = (i: number, r: FileResult) => {
+    results[i] = r;
+    for (let next = results[told]; next !== undefined; next = results[told]) {
+      opts.onFile?.(next, told);
+      told++;
+    }
+  };
+
+  let next = 0;
+  while (next < files.length) {
+    const file = files[next]!;
+    if (statSync(file).size > 0 && detectFormat(head(file)) === 'apple-health-xml') {
+      settle(next, await importAppleHealth(ctx, file, opts));
+      next++;
       continue;
     }
-    const format = detectFormat(head(file));
-    let result: FileResult;
-    try {
-      if (format === 'apple-health-xml') {
-        if (!opts.member) throw new Error('an Apple Health export needs --member <member>');
-        const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
-        const report = await ingestStream(
-          ctx,
-          parseAppleHealthExport(stream, { memberRef: opts.member }),
-          {
-            onProgress: (r) => opts.onItems?.(r.received),
-          },
-        );
-        result = { file, format, report };
-      } else if (
-        format === 'fhir-bundle' ||
-        format === 'fhir-resource' ||
-        format === 'openmhealth'
-      ) {
-        let body: unknown;
-        try {
-          body = JSON.parse(readFileSync(file, 'utf8'));
-        } catch (err) {
-          throw new Error(`not valid JSON: ${(err as Error).message}`);
+    // A run of JSON files up to the next Apple Health export, parsed as ingestBatches asks for them.
+    const batchFiles: { index: number; format: string }[] = [];
+    const batches = function* (): Generator<IngestBatch> {
+      for (; next < files.length; next++) {
+        const prepared = prepareFile(files[next]!, opts);
+        if (prepared.kind === 'stream') return;
+        if (prepared.kind === 'result') settle(next, prepared.result);
+        else {
+          batchFiles.push({ index: next, format: prepared.format });
+          yield prepared.batch;
         }
-        if (format === 'fhir-bundle') {
-          const parsed = parseFhirBundle(body, { sourceSystem: 'fhir' });
-          if (parsed.bundleIssues.length > 0) {
-            const report = emptyReport();
-            report.rejected.push({ ref: 'Bundle', issues: parsed.bundleIssues });
-            result = { file, format, report };
-          } else {
-            result = {
-              file,
-              format,
-              report: await ingestItems(ctx, parsed.items, {
-                atomic: parsed.bundleType === 'transaction',
-              }),
-            };
-          }
-        } else if (format === 'fhir-resource') {
-          result = {
-            file,
-            format,
-            report: await ingestItems(ctx, parseFhirResource(body, 'resource')),
-          };
-        } else {
-          if (!opts.member) throw new Error('Open mHealth data points need --member <member>');
-          result = {
-            file,
-            format,
-            report: await ingestItems(
-              ctx,
-              parseOpenMHealth(body, {
-                memberRef: opts.member,
-                ref: relative(process.cwd(), file),
-                ...(opts.schema ? { schema: opts.schema } : {}),
-                // Old schema versions let a body omit its time: it is then the time of import.
-                receivedAt: new Date().toISOString(),
-              }),
-            ),
-          };
-        }
-      } else {
-        throw new Error(
-          'unrecognised format: expected a FHIR Bundle or resource, Open mHealth data point(s) or an Apple Health export.xml',
-        );
       }
+    };
+    try {
+      await ingestBatches(ctx, batches(), {
+        onReport: (report, b) => {
+          const { index, format } = batchFiles[b]!;
+          settle(index, { file: files[index]!, format, report });
+        },
+      });
     } catch (err) {
-      const report = emptyReport();
-      result = { file, format, report, error: (err as Error).message };
+      // A database failure: the files of this run not yet stored are reported with it; the import
+      // goes on with the files after them.
+      for (const { index, format } of batchFiles)
+        if (results[index] === undefined)
+          settle(index, {
+            file: files[index]!,
+            format,
+            report: emptyReport(),
+            error: (err as Error).message,
+          });
+      const last = batchFiles[batchFiles.length - 1];
+      if (last && next <= last.index) next = last.index + 1;
     }
-    results.push(result);
-    opts.onFile?.(result, i);
   }
-  return results;
+  return results as FileResult[];
+}
+
+async function importAppleHealth(
+  ctx: IngestContext,
+  file: string,
+  opts: { member?: string | undefined; onItems?: (n: number) => void },
+): Promise<FileResult> {
+  const format = 'apple-health-xml';
+  try {
+    if (!opts.member) throw new Error('an Apple Health export needs --member <member>');
+    const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    const report = await ingestStream(
+      ctx,
+      parseAppleHealthExport(stream, { memberRef: opts.member }),
+      {
+        onProgress: (r) => opts.onItems?.(r.received),
+      },
+    );
+    return { file, format, report };
+  } catch (err) {
+    return { file, format, report: emptyReport(), error: (err as Error).message };
+  }
 }
 
 export function printSummary(
