@@ -1,6 +1,7 @@
 // The pure domain of CareLoop. Each area has its own barrel; this file only re-exports them.
 export * from './model/types.ts';
 export * from './model/result.ts';
+export { canonicalUtcMillis, parseIsoMillis } from './model/isoInstants.ts';
 export * from './clinical/index.ts';
 export * from './risk/index.ts';
 export * from './profile/index.ts';

@@ -1,3 +1,5 @@
+import { canonicalUtcMillis } from '@careloop/core';
+
 /**
  * PostgreSQL's binary COPY format (https://www.postgresql.org/docs/current/sql-copy.html, "Binary
  * Format"): a signature, then per row a 16-bit field count and per field a 32-bit length (−1 for
@@ -9,11 +11,16 @@ const signature = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const pgEpochMs = 946_684_800_000;
 const twoTo32 = 4_294_967_296;
 const hex = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const canonicalInstant = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /** Microseconds since the Unix epoch of an ISO 8601 instant, keeping up to six fractional digits. */
 export function instantMicros(iso: string): number {
-  if (iso.length === 24 && canonicalInstant.test(iso)) return Date.parse(iso) * 1000;
+  // The importers store canonical `…sssZ` instants: read those by character code.
+  const ms = canonicalUtcMillis(iso);
+  if (ms !== undefined) return ms * 1000;
+  return generalInstantMicros(iso);
+}
+
+function generalInstantMicros(iso: string): number {
   const m = /^([^.]*:\d\d)(?:\.(\d+))?(.*)$/.exec(iso);
   const ms = m ? Date.parse(`${m[1]}${m[3]}`) : Number.NaN;
   if (!m || Number.isNaN(ms)) throw new RangeError(`not an ISO 8601 instant: '${iso}'`);
@@ -24,6 +31,9 @@ export function instantMicros(iso: string): number {
 export class CopyBinaryWriter {
   #buf: Buffer;
   #pos = 0;
+  // A batch's rows mostly share their member: its 16 bytes are encoded once.
+  #lastUuid = '';
+  #lastUuidBytes = Buffer.alloc(16);
 
   constructor(sizeHint = 1 << 16) {
     this.#buf = Buffer.allocUnsafe(Math.max(64, sizeHint));
@@ -85,10 +95,14 @@ export class CopyBinaryWriter {
   }
 
   uuid(v: string): this {
-    if (!hex.test(v)) throw new RangeError(`not a uuid: '${v}'`);
+    if (v !== this.#lastUuid) {
+      if (!hex.test(v)) throw new RangeError(`not a uuid: '${v}'`);
+      this.#lastUuidBytes.write(v.replaceAll('-', ''), 0, 16, 'hex');
+      this.#lastUuid = v;
+    }
     this.#ensure(20);
     this.#buf.writeInt32BE(16, this.#pos);
-    this.#buf.write(v.replaceAll('-', ''), this.#pos + 4, 16, 'hex');
+    this.#lastUuidBytes.copy(this.#buf, this.#pos + 4);
     this.#pos += 20;
     return this;
   }

@@ -351,6 +351,7 @@ function transact(ctx: IngestContext, group: Classified[], load: ObservationLoad
     const newMeds = await insertMedications(tx, meds, memberIds);
     const { stored: newObs, load: loadObservations } = await insertObservations(
       tx,
+      ctx.db.kind,
       obs,
       memberIds,
       created,
@@ -513,6 +514,7 @@ const observationColumns = [
  */
 async function insertObservations(
   tx: Queryable,
+  kind: Db['kind'],
   obs: Located<ObservationInput>[],
   memberIds: Map<string, string>,
   created: ReadonlySet<string>,
@@ -521,7 +523,7 @@ async function insertObservations(
   if (obs.length === 0) return { stored: [], load: () => Promise.resolve() };
   const planned =
     load === 'copy'
-      ? await copyObservations(tx, obs, memberIds, created)
+      ? await copyObservations(tx, kind, obs, memberIds, created)
       : {
           rows: await insertObservationsOnConflict(tx, obs, memberIds),
           load: () => Promise.resolve(),
@@ -550,8 +552,30 @@ async function insertObservations(
  * the new rows in. Returns, per input position, the stored observation or undefined (a duplicate:
  * already stored, or an earlier copy of the same key in this batch).
  */
+/**
+ * n ids from the observations' identity sequence. PGlite has one connection, so nothing can take
+ * ids between a nextval and a setval: one block costs one statement. On PostgreSQL other sessions
+ * can, so each id is its own nextval (still one statement).
+ */
+async function takeObservationIds(tx: Queryable, kind: Db['kind'], n: number): Promise<string[]> {
+  if (kind === 'pglite') {
+    const { rows } = await tx.query<{ last: number | string }>(
+      `SELECT setval('observations_id_seq', nextval('observations_id_seq') + $1::int - 1) AS last`,
+      [n],
+    );
+    const last = Number(rows[0]!.last);
+    return Array.from({ length: n }, (_, i) => String(last - n + 1 + i));
+  }
+  const { rows } = await tx.query<{ ids: string }>(
+    `SELECT string_agg(nextval('observations_id_seq')::text, ',') AS ids FROM generate_series(1, $1::int)`,
+    [n],
+  );
+  return rows[0]!.ids.split(',');
+}
+
 async function copyObservations(
   tx: Queryable,
+  kind: Db['kind'],
   obs: Located<ObservationInput>[],
   memberIds: Map<string, string>,
   created: ReadonlySet<string>,
@@ -583,11 +607,7 @@ async function copyObservations(
     obs.length,
   );
   if (fresh.length === 0) return { rows: out, load: () => Promise.resolve() };
-  const { rows } = await tx.query<{ ids: string }>(
-    `SELECT string_agg(nextval('observations_id_seq')::text, ',') AS ids FROM generate_series(1, $1::int)`,
-    [fresh.length],
-  );
-  const ids = rows[0]!.ids.split(',');
+  const ids = await takeObservationIds(tx, kind, fresh.length);
   // Binary COPY: shorter rows and nothing to parse on the database side (decision 0008).
   const w = new CopyBinaryWriter(fresh.length * 256);
   for (let j = 0; j < fresh.length; j++) {
