@@ -164,10 +164,11 @@ export async function importFiles(
   };
 
   let next = 0;
+  // Where the last run of JSON files stopped because it met an Apple Health export.
+  let streamAt = -1;
   while (next < files.length) {
-    const file = files[next]!;
-    if (statSync(file).size > 0 && detectFormat(head(file)) === 'apple-health-xml') {
-      settle(next, await importAppleHealth(ctx, file, opts));
+    if (streamAt === next) {
+      settle(next, await importAppleHealth(ctx, files[next]!, opts));
       next++;
       continue;
     }
@@ -176,7 +177,10 @@ export async function importFiles(
     const batches = function* (): Generator<IngestBatch> {
       for (; next < files.length; next++) {
         const prepared = prepareFile(files[next]!, opts);
-        if (prepared.kind === 'stream') return;
+        if (prepared.kind === 'stream') {
+          streamAt = next;
+          return;
+        }
         if (prepared.kind === 'result') settle(next, prepared.result);
         else {
           batchFiles.push({ index: next, format: prepared.format });

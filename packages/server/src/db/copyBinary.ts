@@ -75,6 +75,11 @@ export class CopyBinaryWriter {
   int8(v: string | number): this {
     const n = typeof v === 'number' ? v : Number(v);
     if (!Number.isSafeInteger(n)) throw new RangeError(`not a safe int8: ${String(v)}`);
+    return this.#int64(n);
+  }
+
+  /** An 8-byte big-endian integer field from a safe integer (sign kept by the high word). */
+  #int64(n: number): this {
     this.#ensure(12);
     this.#buf.writeInt32BE(8, this.#pos);
     const hi = Math.floor(n / twoTo32);
@@ -110,14 +115,7 @@ export class CopyBinaryWriter {
   /** timestamptz from an ISO 8601 instant (microseconds since 2000-01-01 UTC). */
   timestamptz(iso: string | null | undefined): this {
     if (iso === null || iso === undefined) return this.null();
-    const us = instantMicros(iso) - pgEpochMs * 1000;
-    this.#ensure(12);
-    this.#buf.writeInt32BE(8, this.#pos);
-    const hi = Math.floor(us / twoTo32);
-    this.#buf.writeInt32BE(hi, this.#pos + 4);
-    this.#buf.writeUInt32BE(us - hi * twoTo32, this.#pos + 8);
-    this.#pos += 12;
-    return this;
+    return this.#int64(instantMicros(iso) - pgEpochMs * 1000);
   }
 
   /** The finished COPY data, trailer included. */

@@ -215,6 +215,17 @@ function classify(items: readonly IngestItemResult[], opts: IngestOptions): Clas
   return out;
 }
 
+/** Counts and tells one stored item: created (as the given kind) or, for null, a duplicate. */
+function tally(
+  x: Located<unknown>,
+  created: 'observations' | 'conditions' | 'medications' | null,
+): void {
+  if (created === null) x.unit.report.duplicates++;
+  else x.unit.report.accepted[created]++;
+  x.unit.count(x.sourceType, created === null ? 'duplicates' : 'accepted');
+  x.unit.tell(x.ref, created === null ? 'duplicate' : 'created');
+}
+
 /** An atomic batch met a rejection inside the transaction: roll back. */
 class AtomicBatchFailed extends Error {}
 
@@ -532,16 +543,8 @@ async function insertObservations(
   for (let i = 0; i < obs.length; i++) {
     const o = obs[i]!;
     const s = planned.rows[i];
-    if (s === undefined) {
-      o.unit.report.duplicates++;
-      o.unit.count(o.sourceType, 'duplicates');
-      o.unit.tell(o.ref, 'duplicate');
-      continue;
-    }
-    out.push(s);
-    o.unit.report.accepted.observations++;
-    o.unit.count(o.sourceType, 'accepted');
-    o.unit.tell(o.ref, 'created');
+    tally(o, s === undefined ? null : 'observations');
+    if (s !== undefined) out.push(s);
   }
   return { stored: out, load: planned.load };
 }
@@ -760,17 +763,10 @@ function collect<T extends { memberRef: string; idempotencyKey: string }>(
     const memberId = memberIds.get(x.value.memberRef)!;
     const key = `${memberId}|${x.value.idempotencyKey}`;
     const id = inserted.get(key);
-    if (id === undefined) {
-      x.unit.report.duplicates++;
-      x.unit.count(x.sourceType, 'duplicates');
-      x.unit.tell(x.ref, 'duplicate');
-      continue;
-    }
+    tally(x, id === undefined ? null : field);
+    if (id === undefined) continue;
     inserted.delete(key);
     out.push({ ...x.value, id, memberId });
-    x.unit.report.accepted[field]++;
-    x.unit.count(x.sourceType, 'accepted');
-    x.unit.tell(x.ref, 'created');
   }
   return out;
 }
