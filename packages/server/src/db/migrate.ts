@@ -8,6 +8,7 @@ import scheduler from './migrations/0006_scheduler.ts';
 import bestSendHour from './migrations/0007_best_send_hour.ts';
 import observationKey from './migrations/0008_observation_key.ts';
 import profileJson from './migrations/0009_profile_json.ts';
+import profileWrites from './migrations/0010_profile_writes.ts';
 
 export interface Migration {
   version: number;
@@ -26,6 +27,7 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'best_send_hour', sql: bestSendHour },
   { version: 8, name: 'observation_key', sql: observationKey },
   { version: 9, name: 'profile_json', sql: profileJson },
+  { version: 10, name: 'profile_writes', sql: profileWrites },
 ];
 
 // Any constant works: it only serialises concurrent migrators on one PostgreSQL server.
@@ -57,7 +59,7 @@ export async function migrate(db: Db): Promise<number[]> {
   return applied;
 }
 
-/** Our migrations hold no procedural code, so `;` at a line end separates statements. */
+/** `;` at a line end separates statements: a DO block keeps its inner statements on one line. */
 function splitStatements(sql: string): string[] {
   return sql
     .split(/;\s*$/m)

@@ -81,7 +81,7 @@ describe('ingestBatches: several transactions in flight, each still all-or-nothi
     });
     expect(reports.every((r) => !r.rolledBack && r.accepted.observations === 2)).toBe(true);
     const { rows } = await t.db.query<{ id: string; n: number }>(
-      `SELECT m.id::text AS id, (s.state -> 'indicators' -> 'sbp' ->> 'n')::int AS n
+      `SELECT m.id::text AS id, (s.state::json -> 'indicators' -> 'sbp' ->> 'n')::int AS n
          FROM members m JOIN profile_states s ON s.member_id = m.id WHERE m.external_ref = 'same'`,
     );
     expect(rows[0]!.n).toBe(8);
@@ -107,7 +107,7 @@ describe('ingestBatches: several transactions in flight, each still all-or-nothi
       );
     await Promise.all([0, 1, 2, 3, 4, 5].map(one));
     const { rows } = await t.db.query<{ n: number }>(
-      `SELECT (s.state -> 'indicators' -> 'sbp' ->> 'n')::int AS n
+      `SELECT (s.state::json -> 'indicators' -> 'sbp' ->> 'n')::int AS n
          FROM members m JOIN profile_states s ON s.member_id = m.id WHERE m.external_ref = 'race'`,
     );
     expect(rows[0]!.n).toBe(6);
@@ -167,7 +167,7 @@ describe('ingestBatches: several transactions in flight, each still all-or-nothi
       ),
     ).toBe(1);
     const { rows } = await t.db.query<{ n: number }>(
-      `SELECT (s.state -> 'indicators' -> 'sbp' ->> 'n')::int AS n
+      `SELECT (s.state::json -> 'indicators' -> 'sbp' ->> 'n')::int AS n
          FROM members m JOIN profile_states s ON s.member_id = m.id WHERE m.external_ref = 'g1'`,
     );
     expect(rows[0]!.n).toBe(2);

@@ -111,7 +111,7 @@ describe('ingestItems: the COPY path and its fallback', () => {
       ),
     ).toBe(4);
     const n = await count(
-      `SELECT (s.state -> 'indicators' -> 'sbp' ->> 'n')::int AS n
+      `SELECT (s.state::json -> 'indicators' -> 'sbp' ->> 'n')::int AS n
          FROM members m JOIN profile_states s ON s.member_id = m.id WHERE m.external_ref = 'fb'`,
     );
     expect(n).toBe(2);

@@ -69,9 +69,7 @@ export async function updateProfilesFor(
   // any transaction we waited for committed (READ COMMITTED).
   // States are stored without their facts (decision 0008): those come from profile_facts, read only
   // for members that have a state.
-  const reading = tx.query<
-    MemberRow & { state: StoredProfileState | null; facts: FactJson[] | null }
-  >(
+  const reading = tx.query<MemberRow & { state: string | null; facts: FactJson[] | null }>(
     `SELECT ${memberColumns('m.')}, s.state,
             CASE WHEN s.state IS NOT NULL THEN
               (SELECT json_agg(json_build_object('key', f.key, 'kind', f.kind, 'value', f.value,
@@ -88,7 +86,12 @@ export async function updateProfilesFor(
   const { rows: stored } = await reading;
   const rows = stored.map((r) => ({
     ...r,
-    state: r.state ? stateFromStorage(r.state, (r.facts ?? []).map(factFromJson)) : null,
+    state: r.state
+      ? stateFromStorage(
+          JSON.parse(r.state) as StoredProfileState,
+          (r.facts ?? []).map(factFromJson),
+        )
+      : null,
   }));
   const obsBy = groupBy(newObs, (o) => o.memberId);
   const condBy = groupBy(newConds, (c) => c.memberId);
@@ -188,6 +191,9 @@ export async function loadMedications(
   }));
 }
 
+/** Far below the protocol's 65,535 parameters; a group commit holds a few dozen members. */
+const statesPerStatement = 1000;
+
 /** Writes states and the changed/removed facts of many members in a few set-based statements. */
 export async function writeProfiles(
   tx: Queryable,
@@ -195,17 +201,22 @@ export async function writeProfiles(
   now: Date,
 ): Promise<void> {
   if (updates.length === 0) return;
-  // States and facts travel as one JSON text each (json_to_recordset): the drivers would otherwise
-  // escape every element of a text[] in JavaScript, and a state is tens of kilobytes (decision 0008).
-  await tx.query(
-    `INSERT INTO profile_states (member_id, state, updated_at)
-     SELECT t.m, t.s, $2 FROM json_to_recordset($1::json) AS t(m uuid, s json)
-     ON CONFLICT (member_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
-    [
-      JSON.stringify(updates.map((u) => ({ m: u.memberId, s: stateForStorage(u.state) }))),
-      now.toISOString(),
-    ],
-  );
+  // Each state is a parameter of its own, stored as sent (text: decision 0008). Inside one JSON
+  // document for json_to_recordset, every state would be parsed by the database twice; as a text[]
+  // the driver would escape it character by character in JavaScript.
+  for (let i = 0; i < updates.length; i += statesPerStatement) {
+    const chunk = updates.slice(i, i + statesPerStatement);
+    const params: unknown[] = [now.toISOString()];
+    const rows = chunk.map((u) => {
+      params.push(u.memberId, JSON.stringify(stateForStorage(u.state)));
+      return `($${params.length - 1}::uuid, $${params.length}, $1::timestamptz)`;
+    });
+    await tx.query(
+      `INSERT INTO profile_states (member_id, state, updated_at) VALUES ${rows.join(', ')}
+       ON CONFLICT (member_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
+      params,
+    );
+  }
   const removed: { m: string; k: string }[] = [];
   const changed: Record<string, unknown>[] = [];
   for (const u of updates) {
