@@ -92,5 +92,19 @@ describe('binary COPY', () => {
         },
       ]);
     });
+
+    it('writes repeated labels, non-ASCII ones, NULLs and values past its cache exactly as text', async () => {
+      await t.db.query(`DELETE FROM copy_bin`);
+      const labels = ['mmol/L', '毫摩尔/升', 'mm[Hg]', null, 'mmol/L', 'x'.repeat(65)];
+      // 600 distinct values overflow the 512-entry cache; the later ones go through text().
+      for (let i = 0; i < 600; i++) labels.push(`code-${i}`, 'mmol/L');
+      const w = new CopyBinaryWriter(64);
+      labels.forEach((l, i) => w.row(2).int8(i).label(l));
+      await t.db.transaction((tx) => tx.copyFrom('copy_bin', ['n', 's'], w.finish()));
+      const { rows: back } = await t.db.query<{ s: string | null }>(
+        `SELECT s FROM copy_bin ORDER BY n`,
+      );
+      expect(back.map((r) => r.s)).toEqual(labels);
+    });
   });
 });
