@@ -95,7 +95,9 @@ describe('binary COPY', () => {
 
     it('writes repeated labels, non-ASCII ones, NULLs and values past its cache exactly as text', async () => {
       await t.db.query(`DELETE FROM copy_bin`);
-      const labels = ['mmol/L', '毫摩尔/升', 'mm[Hg]', null, 'mmol/L', 'x'.repeat(65)];
+      const citation = '《中国高血压防治指南（2018年修订版）》 (2018), 3.1: blood-pressure levels';
+      const labels = ['mmol/L', '毫摩尔/升', 'mm[Hg]', null, 'mmol/L', citation, citation];
+      labels.push('x'.repeat(257), 'x'.repeat(257)); // longer than the cache keeps
       // 600 distinct values overflow the 512-entry cache; the later ones go through text().
       for (let i = 0; i < 600; i++) labels.push(`code-${i}`, 'mmol/L');
       const w = new CopyBinaryWriter(64);
@@ -105,6 +107,40 @@ describe('binary COPY', () => {
         `SELECT s FROM copy_bin ORDER BY n`,
       );
       expect(back.map((r) => r.s)).toEqual(labels);
+    });
+
+    it('writes text with an ASCII start and a non-ASCII rest, and json and jsonb from their text', async () => {
+      await t.db.query(`CREATE TABLE copy_json (n int8, s text, j json, b jsonb, long text)`);
+      const rows = [
+        ['key-血压-end', '{"zh-CN":"血压","en":"BP"}', '[1, {"a": null}]'],
+        ['abc\u00e9\u{1F600}', '[]', 'null'],
+        ['', 'null', '"text"'],
+      ] as const;
+      const long = `${'a'.repeat(40_000)}压`;
+      const w = new CopyBinaryWriter(64);
+      rows.forEach(([s, j, b], i) => w.row(5).int8(i).text(s).json(j).jsonb(b).text(long));
+      w.row(5).int8(9).text(null).json(null).jsonb(null).text(null);
+      await t.db.transaction((tx) =>
+        tx.copyFrom('copy_json', ['n', 's', 'j', 'b', 'long'], w.finish()),
+      );
+      const { rows: back } = await t.db.query<{
+        s: string | null;
+        j: string | null;
+        b: unknown;
+        long: string | null;
+      }>(`SELECT s, j::text AS j, b, long FROM copy_json ORDER BY n`);
+      expect(back).toEqual([
+        ...rows.map(([s, j, b]) => ({ s, j, b: JSON.parse(b) as unknown, long })),
+        { s: null, j: null, b: null, long: null },
+      ]);
+    });
+
+    it('refuses invalid JSON in a json field: the database validates it', async () => {
+      const w = new CopyBinaryWriter();
+      w.row(3).int8(1).text('x').json('{not json');
+      await expect(
+        t.db.transaction((tx) => tx.copyFrom('copy_json', ['n', 's', 'j'], w.finish())),
+      ).rejects.toThrow(/json/i);
     });
   });
 });
