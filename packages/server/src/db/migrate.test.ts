@@ -47,4 +47,24 @@ describe('migrations', () => {
     );
     expect(fks).toEqual([]);
   });
+
+  it('0011: observation keys and codes compare bytewise (COLLATE "C"), and still find their rows', async () => {
+    const { rows } = await t.db.query<{ name: string; collation: string }>(
+      `SELECT a.attname AS name, c.collname AS collation FROM pg_attribute a
+         JOIN pg_collation c ON c.oid = a.attcollation
+        WHERE a.attrelid = 'observations'::regclass AND a.attname IN ('idempotency_key', 'code')
+        ORDER BY a.attname`,
+    );
+    expect(rows).toEqual([
+      { name: 'code', collation: 'C' },
+      { name: 'idempotency_key', collation: 'C' },
+    ]);
+    // Compared with a parameter or a column of the default collation, as the queries do.
+    const { rows: plan } = await t.db.query<{ ok: boolean }>(
+      `SELECT count(*) = 0 AS ok FROM observations o JOIN conditions c ON c.code = o.code
+        WHERE o.idempotency_key = $1 AND o.code = ANY($2::text[])`,
+      ['fhir:Observation/x:8480-6', ['8480-6']],
+    );
+    expect(plan).toEqual([{ ok: true }]);
+  });
 });

@@ -9,6 +9,7 @@ import bestSendHour from './migrations/0007_best_send_hour.ts';
 import observationKey from './migrations/0008_observation_key.ts';
 import profileJson from './migrations/0009_profile_json.ts';
 import profileWrites from './migrations/0010_profile_writes.ts';
+import observationKeyCollation from './migrations/0011_observation_key_collation.ts';
 
 export interface Migration {
   version: number;
@@ -28,6 +29,7 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'observation_key', sql: observationKey },
   { version: 9, name: 'profile_json', sql: profileJson },
   { version: 10, name: 'profile_writes', sql: profileWrites },
+  { version: 11, name: 'observation_key_collation', sql: observationKeyCollation },
 ];
 
 // Any constant works: it only serialises concurrent migrators on one PostgreSQL server.
