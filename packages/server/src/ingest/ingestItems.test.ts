@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFhirBundle } from '@careloop/core';
 import { openTestDb, type TestDb } from '../testing/testDb.ts';
-import { bpPanel, bundle, patient } from '../testing/fixtures.ts';
+import { bpPanel, bundle, glucoseMgDl, patient } from '../testing/fixtures.ts';
 import { systemClock } from '../clock.ts';
 import type { Db, Queryable } from '../db/Db.ts';
 import { ingestItems, type ItemOutcome } from './ingestItems.ts';
@@ -119,6 +119,73 @@ describe('ingestItems: the COPY path and its fallback', () => {
     expect(await count(`SELECT (count(*) - count(DISTINCT id))::int AS n FROM observations`)).toBe(
       0,
     );
+  });
+
+  /** A member's facts as stored, with evidence reduced to what does not depend on row ids. */
+  const factsOf = async (ref: string) =>
+    (
+      await t.db.query<Record<string, unknown>>(
+        `SELECT f.key, f.kind, f.value, f.value IS NULL AS sql_null, f.unit, f.rule_id, f.citation,
+                f.label::text AS label,
+                (SELECT json_agg(json_build_object('code', e ->> 'code', 'value', e -> 'value',
+                   'at', e ->> 'effectiveAt')) FROM json_array_elements(f.evidence) e)::text AS evidence
+           FROM profile_facts f JOIN members m ON m.id = f.member_id
+          WHERE m.external_ref = $1 ORDER BY f.key`,
+        [ref],
+      )
+    ).rows;
+  const readings = (patientId: string) => [
+    bpPanel(`${patientId}-1`, patientId, '2026-03-01T08:00:00+08:00', 168, 104),
+    bpPanel(`${patientId}-2`, patientId, '2026-03-02T08:00:00+08:00', 158, 96),
+    glucoseMgDl(`${patientId}-3`, patientId, '2026-03-02T07:00:00+08:00', 110),
+  ];
+
+  it("loads a new member's first facts with COPY, exactly the rows the upsert writes", async () => {
+    const viaCopy = parseFhirBundle(
+      bundle('transaction', [patient('fc1', 'C'), ...readings('fc1')]),
+    ).items;
+    await ingestItems({ db: t.db, clock: systemClock }, viaCopy);
+    // The same readings for another new member, through the INSERT path (the failed first COPY).
+    const db = failingFirstCopy(t.db);
+    const viaUpsert = parseFhirBundle(
+      bundle('transaction', [patient('fc2', 'C'), ...readings('fc2')]),
+    ).items;
+    await ingestItems({ db, clock: systemClock }, viaUpsert);
+    expect(db.copies).toBe(1);
+    const copied = await factsOf('fc1');
+    expect(copied.map((f) => f.key)).toEqual(
+      expect.arrayContaining(['bp.class', 'latest.sbp', 'latest.glucose', 'score.china_par']),
+    );
+    expect(copied.find((f) => f.key === 'bp.class')).toMatchObject({
+      value: expect.stringMatching(/^grade-/) as unknown,
+      rule_id: 'cn-htn-2018/bp-class',
+      citation: expect.stringContaining('2018'),
+    });
+    expect(copied).toEqual(await factsOf('fc2'));
+  });
+
+  it('falls back to the upsert when a member without a profile state already has fact rows', async () => {
+    await ingestItems(
+      { db: t.db, clock: systemClock },
+      parseFhirBundle(bundle('transaction', [patient('stray', 'S')])).items,
+    );
+    // A fact row no profile state accounts for (written around this module).
+    await t.db.query(
+      `INSERT INTO profile_facts (member_id, key, kind, value, rule_id, evidence)
+       SELECT id, 'latest.sbp', 'value', '99', NULL, '[]' FROM members WHERE external_ref = 'stray'`,
+    );
+    const known = readings('stray');
+    for (const e of known) e.resource.subject = { reference: 'Patient/stray' };
+    const items = parseFhirBundle(bundle('batch', known)).items;
+    const r = await ingestItems({ db: t.db, clock: systemClock }, items);
+    expect(r.accepted.observations).toBe(5);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM observations o JOIN members m ON m.id = o.member_id WHERE m.external_ref = 'stray'`,
+      ),
+    ).toBe(5);
+    const latest = (await factsOf('stray')).find((f) => f.key === 'latest.sbp');
+    expect(latest).toMatchObject({ value: 158 });
   });
 
   it('passes any other database error through untouched', async () => {

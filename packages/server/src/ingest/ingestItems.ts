@@ -111,7 +111,8 @@ class Unit {
   }
 
   tell(ref: string, outcome: ItemOutcome): void {
-    this.outcomes.push([ref, outcome]);
+    // Kept only for a listener: an import of 100k readings would hold 100k pairs for nobody.
+    if (this.opts.onItem) this.outcomes.push([ref, outcome]);
   }
 
   /** Remembers the state before a transaction, so that a retried attempt starts from it. */
@@ -304,9 +305,10 @@ async function transactWithFallback(ctx: IngestContext, group: Classified[]): Pr
   try {
     await transact(ctx, group, 'copy');
   } catch (err) {
-    // The COPY path trusts the keys it read under the member lock; a writer that bypassed the lock
-    // would surface here as a key violation. Nothing was written: redo it with INSERT … ON CONFLICT.
-    if (!isObservationKeyViolation(err)) throw err;
+    // The COPY path trusts what it read under the member lock (which observation keys exist; that a
+    // member without a profile state has no facts); a writer that bypassed the lock would surface
+    // here as a key violation. Nothing was written: redo it with INSERT … ON CONFLICT.
+    if (!isBulkLoadKeyViolation(err)) throw err;
     for (const c of group) c.unit.restore();
     await transact(ctx, group, 'insert');
   }
@@ -384,18 +386,25 @@ function transact(ctx: IngestContext, group: Classified[], load: ObservationLoad
     // The observations' COPY runs while this thread computes the profiles (decision 0008).
     const profiles = await updateProfilesFor(tx, [...touched], newObs, newConds, newMeds, now, {
       alongside: loadObservations,
+      copyFirstFacts: load === 'copy',
     });
     if (touched.size === 0) return;
     await ctx.care?.afterIngest(tx, { now, observations: newObs, profiles });
   });
 }
 
-/** How observations go in: COPY after reading which keys exist, or INSERT … ON CONFLICT DO NOTHING. */
+/**
+ * How observations (and a new member's first facts) go in: COPY after reading which keys exist, or
+ * INSERT … ON CONFLICT.
+ */
 type ObservationLoad = 'copy' | 'insert';
 
-function isObservationKeyViolation(err: unknown): boolean {
+function isBulkLoadKeyViolation(err: unknown): boolean {
   const e = err as { code?: unknown; constraint?: unknown } | null;
-  return e?.code === '23505' && e.constraint === 'observations_pkey';
+  return (
+    e?.code === '23505' &&
+    (e.constraint === 'observations_pkey' || e.constraint === 'profile_facts_pkey')
+  );
 }
 
 /**

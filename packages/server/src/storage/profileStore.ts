@@ -12,6 +12,7 @@ import {
   type StoredObservation,
 } from '@careloop/core';
 import type { Queryable } from '../db/Db.ts';
+import { CopyBinaryWriter } from '../db/copyBinary.ts';
 import {
   iso,
   isoOrNull,
@@ -58,6 +59,12 @@ export async function updateProfilesFor(
      * thread computes the profiles.
      */
     alongside?: () => Promise<unknown>;
+    /**
+     * Load the facts of members without a stored state (their first profile) with COPY instead of
+     * an upsert. Such a member has no fact rows unless something bypassed this module; then the
+     * load fails on `profile_facts_pkey` and the caller retries without it (ingestItems).
+     */
+    copyFirstFacts?: boolean;
   } = {},
 ): Promise<MemberProfileUpdate[]> {
   if (memberIds.length === 0) {
@@ -118,7 +125,9 @@ export async function updateProfilesFor(
   // A state made by an older rule set is rebuilt from everything stored, the new items included.
   for (const row of stale)
     updates.push({ ...(await rebuildMember(tx, row, now)), memberId: row.id, member: row });
-  await writeProfiles(tx, updates, now);
+  const firstFacts = new Set<string>();
+  if (opts.copyFirstFacts) for (const row of rows) if (row.state === null) firstFacts.add(row.id);
+  await writeProfiles(tx, updates, now, { firstFacts });
   return updates;
 }
 
@@ -194,11 +203,18 @@ export async function loadMedications(
 /** Far below the protocol's 65,535 parameters; a group commit holds a few dozen members. */
 const statesPerStatement = 1000;
 
-/** Writes states and the changed/removed facts of many members in a few set-based statements. */
+/**
+ * Writes states and the changed/removed facts of many members in a few set-based statements. The
+ * facts of `firstFacts` members (known to have no fact rows) are loaded with a binary COPY: as one
+ * JSON document for json_to_recordset, every fact was parsed by the database once for the document
+ * and again for its json columns, and upserted row by row; a new member's first facts were three
+ * times the database time of their COPY (decision 0008, item 11).
+ */
 export async function writeProfiles(
   tx: Queryable,
   updates: readonly (ProfileUpdate & { memberId: string })[],
   now: Date,
+  opts: { firstFacts?: ReadonlySet<string> } = {},
 ): Promise<void> {
   if (updates.length === 0) return;
   // Each state is a parameter of its own, stored as sent (text: decision 0008). Inside one JSON
@@ -219,7 +235,14 @@ export async function writeProfiles(
   }
   const removed: { m: string; k: string }[] = [];
   const changed: Record<string, unknown>[] = [];
+  const copied = new CopyBinaryWriter();
+  let copiedRows = 0;
   for (const u of updates) {
+    if (opts.firstFacts?.has(u.memberId)) {
+      for (const f of u.facts) copyFact(copied, u.memberId, f, now);
+      copiedRows += u.facts.length;
+      continue;
+    }
     for (const k of u.removedKeys) removed.push({ m: u.memberId, k });
     if (u.changedKeys.length === 0) continue;
     const keys = new Set(u.changedKeys);
@@ -240,6 +263,7 @@ export async function writeProfiles(
       });
     }
   }
+  if (copiedRows > 0) await tx.copyFrom('profile_facts', factColumns, copied.finish());
   if (removed.length > 0) {
     await tx.query(
       `DELETE FROM profile_facts p USING json_to_recordset($1::json) AS d(m uuid, k text)
@@ -259,6 +283,35 @@ export async function writeProfiles(
       [JSON.stringify(changed), now.toISOString()],
     );
   }
+}
+
+const factColumns = [
+  'member_id',
+  'key',
+  'kind',
+  'value',
+  'unit',
+  'rule_id',
+  'citation',
+  'evidence',
+  'label',
+  'updated_at',
+] as const;
+
+/** One profile_facts row, columns in `factColumns` order, as the upsert above would store it. */
+function copyFact(w: CopyBinaryWriter, memberId: string, f: ProfileFact, now: Date): void {
+  w.row(factColumns.length)
+    .uuid(memberId)
+    .label(f.key)
+    .label(f.kind)
+    // A fact's value may be JSON null (stored as JSON null) or absent (stored as SQL NULL).
+    .jsonb(f.value === undefined ? null : JSON.stringify(f.value))
+    .label(f.unit ?? null)
+    .label(f.ruleId ?? null)
+    .label(f.citation ?? null)
+    .json(JSON.stringify(f.evidence))
+    .json(f.label ? JSON.stringify(f.label) : null)
+    .timestamptz(now.toISOString());
 }
 
 /** A profile_facts row as json_build_object gives it (same names as ProfileFact). */
