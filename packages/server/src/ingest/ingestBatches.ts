@@ -17,7 +17,9 @@ export interface IngestBatchesOptions {
    * Transactions in flight at once. The database works in its own process (PostgreSQL) or thread
    * (PGlite, decision 0008), so while one transaction's statements run, the next batches are parsed
    * and their profiles computed (decision 0005). PGlite has one connection: its transactions still
-   * commit one at a time, but the next one is ready when the connection frees.
+   * commit one at a time, but the next one is ready when the connection frees. PostgreSQL gets 4 by
+   * default: with 3, its backends and this thread took turns waiting on each other (decision 0008,
+   * item 11).
    */
   concurrency?: number;
   /**
@@ -49,7 +51,7 @@ export async function ingestBatches(
   batches: Iterable<IngestBatch> | AsyncIterable<IngestBatch>,
   opts: IngestBatchesOptions = {},
 ): Promise<IngestReport[]> {
-  const concurrency = Math.max(1, opts.concurrency ?? (ctx.db.kind === 'postgres' ? 3 : 2));
+  const concurrency = Math.max(1, opts.concurrency ?? (ctx.db.kind === 'postgres' ? 4 : 2));
   const groupItems = Math.max(1, opts.groupItems ?? 5_000);
   const reports: IngestReport[] = [];
   const inFlight = new Map<Promise<void>, Set<string>>();
