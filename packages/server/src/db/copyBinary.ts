@@ -125,7 +125,9 @@ export class CopyBinaryWriter {
   #utf8(v: string, start: number): number {
     const b = this.#buf;
     const len = v.length;
-    // ASCII (ids, keys, references) byte by byte; anything else through the UTF-8 encoder.
+    // Long text (a profile state) in one native call; short ASCII (ids, keys, references) byte by
+    // byte, which costs less than the call; anything else through the UTF-8 encoder.
+    if (len > 256) return b.write(v, start, 'utf8');
     let i = 0;
     for (; i < len; i++) {
       const c = v.charCodeAt(i);
