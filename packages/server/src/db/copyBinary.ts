@@ -35,8 +35,8 @@ const maxLabelLength = 256;
 /**
  * Rows are written byte by byte into one growing buffer. Node's `Buffer#writeInt32BE`, `#write` and
  * `#copy` each cost a call with argument checks, several per field; plain indexed stores and an
- * ASCII loop cost a few nanoseconds (decision 0008, item 11: encoding fell from ≈ 1.1 to ≈ 0.3 µs
- * per observation row).
+ * ASCII loop cost a few nanoseconds (decision 0008, item 11: encoding fell from ≈ 1.1 to ≈ 0.85 µs
+ * per observation row in isolation).
  */
 export class CopyBinaryWriter {
   #buf: Buffer;
